@@ -1,0 +1,231 @@
+"""One self-contained HTML page per run: what was run, the summary, the figures, the mechanisms with their
+evidence grades, the references and any failed individuals. CSS is inline and figures are embedded as
+base64 PNGs, so the file can be mailed or archived on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from .. import __version__
+from ..model.core import GRADES
+from .summary import Row, ok_individuals, summary_table
+
+__all__ = ["render_report", "DISCLAIMER_HTML"]
+
+DISCLAIMER_HTML = "Research use only, not medical advice."
+STATUS_MEANING = {0: "success", 1: "maximum number of steps exceeded", 2: "step size underflow",
+                  3: "non-finite values", 4: "singular linear system"}
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;max-width:1100px;
+margin:1.5em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.92em}
+th,td{border:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.notice{background:#fff4e5;border:2px solid #e67e22;padding:.6em 1em;font-weight:bold;border-radius:4px}
+.grade{display:inline-block;min-width:1.4em;text-align:center;border-radius:3px;font-weight:bold;color:#fff}
+.gA{background:#1e8449}.gB{background:#2e86c1}.gC{background:#d68910}.gD{background:#c0392b}
+tr.uncertain td{background:#fdf2e9}
+figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dl.meta dt{font-weight:bold}
+dl.meta dd{margin:0}code{font-size:.9em}footer{margin-top:2em;color:#555;font-size:.9em}
+"""
+
+_CAPTIONS = {
+    "cortisol_run": "Serum and salivary cortisol over the whole run; dashed lines mark exposures.",
+    "cortisol_day": "Cortisol over one representative day in clock time.",
+    "stress_response": "Response to the acute stressor, minutes from onset.",
+    "lps_cytokines": "Cytokine storm after the LPS bolus (TNF-α, IL-6, IL-10).",
+    "lps_hpa": "ACTH and serum cortisol after the LPS bolus.",
+}
+
+
+def _e(x) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _field(obj, name, default=None):
+    if obj is None:
+        return default
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _grade(g: str) -> str:
+    return f'<span class="grade g{_e(g)}" title="{_e(GRADES.get(g, ""))}">{_e(g)}</span>'
+
+
+def _value(v) -> str:
+    if isinstance(v, str):
+        return _e(v)
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "n/a"
+    if abs(v) < 1e-9:
+        return "0"  # solver round-off around an exact zero is not a finding
+    return _e(f"{v:.4g}")
+
+
+def _meta(ds: xr.Dataset, scenario, model) -> str:
+    a = ds.attrs
+    rtol, atol = a.get("rtol"), a.get("atol")
+    items = [
+        ("Scenario", _field(scenario, "name", None) or a.get("scenario", "—")),
+        ("Description", _field(scenario, "description", None) or a.get("scenario_description") or "—"),
+        ("Spec hash", a.get("spec_hash", "—")),
+        ("Model", f"{a.get('model', '—')}" + (f" — {model.title}" if model is not None else "")),
+        ("Solver", a.get("solver", "—")),
+        ("Tolerances", f"rtol = {rtol}, atol = {atol}" if rtol is not None else "—"),
+        ("Package version", a.get("package_version", f"pnisim {__version__}")),
+        ("Seed", a.get("seed", "—")),
+        ("Individuals", f"{ds.sizes.get('individual', 1)}"),
+        ("Run times", f"{float(ds['time'].values[0]):g}–{float(ds['time'].values[-1]):g} h since midnight of day 0"),
+        ("Date", a.get("created", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))),
+    ]
+    body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
+    return f'<dl class="meta">{body}</dl>'
+
+
+def _summary(rows: Sequence[Row]) -> str:
+    if not rows:
+        return "<p>No summary quantities could be read from this run.</p>"
+    body = "".join(
+        f"<tr><td>{_e(r.quantity)}</td><td class=\"num\">{_value(r.value)}</td><td>{_e(r.unit)}</td>"
+        f"<td>{_e(r.note)}</td></tr>"
+        for r in rows
+    )
+    return f"<table><tr><th>Quantity</th><th>Value</th><th>Unit</th><th>Note</th></tr>{body}</table>"
+
+
+def _figures(figures: Mapping[str, bytes]) -> str:
+    out = []
+    for name, png in figures.items():
+        stem = name.rsplit(".", 1)[0]
+        caption = _CAPTIONS.get(stem.rstrip("_0123456789"), stem)
+        data = base64.b64encode(png).decode("ascii")
+        out.append(f'<figure><img alt="{_e(stem)}" src="data:image/png;base64,{data}">'
+                   f"<figcaption>{_e(caption)}</figcaption></figure>")
+    return "".join(out) or "<p>No figures.</p>"
+
+
+def _mechanisms(model) -> str:
+    if model is None:
+        return "<p>The model definition was not available to list its mechanisms.</p>"
+    mods = "".join(
+        f"<tr><td><code>{_e(m.name)}</code></td><td>{_e(m.title)}</td><td>{_e(m.citation)}"
+        + (f' (doi:<a href="https://doi.org/{_e(m.doi)}">{_e(m.doi)}</a>)' if m.doi else "")
+        + f"</td><td>{_grade(m.grade)}</td><td>{_e(m.changes)}</td></tr>"
+        for m in model.modules
+    )
+    couplings = "".join(
+        f'<tr class="{"uncertain" if c.grade in "CD" else ""}"><td><code>{_e(c.name)}</code></td>'
+        f"<td>{_e(c.description)}</td><td>{_e(c.citation)}</td><td>{_grade(c.grade)}</td></tr>"
+        for c in model.couplings
+    )
+    weak = [c for c in model.couplings if c.grade in ("C", "D")] + [m for m in model.modules if m.grade in ("C", "D")]
+    if weak:
+        names = ", ".join(f"{x.name} (grade {x.grade})" for x in weak)
+        caution = (f"<p><strong>Less certain:</strong> {_e(names)} rest on grade C (mechanistic, animal or small "
+                   f"human studies) or D (speculative) evidence; treat what depends on them with caution.</p>")
+    else:
+        caution = "<p>No module or coupling in this model is graded C or D.</p>"
+    legend = "; ".join(f"{_grade(g)} {_e(text)}" for g, text in GRADES.items())
+    return (
+        f"<p>Evidence grades: {legend}.</p>{caution}"
+        "<h3>Modules (published models adapted)</h3>"
+        "<table><tr><th>Module</th><th>What</th><th>Citation</th><th>Grade</th><th>Changes made by pnisim</th></tr>"
+        f"{mods}</table>"
+        "<h3>Couplings (links between modules)</h3>"
+        "<table><tr><th>Coupling</th><th>Mechanism</th><th>Citation</th><th>Grade</th></tr>"
+        f"{couplings}</table>"
+    )
+
+
+def _references(model) -> str:
+    if model is None:
+        return "<p>—</p>"
+    items = "".join(
+        f"<li>{_e(c)}" + (f' doi:<a href="https://doi.org/{_e(d)}">{_e(d)}</a>' if d else "")
+        + (f" — <em>{_e(use)}</em>" if use else "") + "</li>"
+        for c, d, use in model.references()
+    )
+    return f"<ol>{items}</ol>"
+
+
+def _failed(ds: xr.Dataset) -> str:
+    ok = ok_individuals(ds)
+    if ok.all():
+        return "<p>All individuals were solved successfully.</p>"
+    ids = [str(i) for i in ds["individual"].values] if "individual" in ds.coords else [str(i) for i in range(ok.size)]
+    status = np.asarray(ds["status"].values)
+    rows = "".join(
+        f"<tr><td>{_e(i)}</td><td>{int(s)}</td><td>{_e(STATUS_MEANING.get(int(s), 'unknown'))}</td></tr>"
+        for i, s, good in zip(ids, status, ok) if not good
+    )
+    return (f"<p>{int((~ok).sum())} of {ok.size} individuals failed to solve; they are left out of the summary "
+            f"and the bands.</p><table><tr><th>Individual</th><th>Status</th><th>Meaning</th></tr>{rows}</table>")
+
+
+def _scenario_json(scenario) -> str:
+    if scenario is None or not hasattr(scenario, "model_dump"):
+        return ""
+    text = json.dumps(scenario.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return f"<details><summary>Scenario specification (validated)</summary><pre>{_e(text)}</pre></details>"
+
+
+def render_report(
+    ds: xr.Dataset,
+    scenario=None,
+    *,
+    model=None,
+    rows: Sequence[Row] | None = None,
+    figures: Mapping[str, bytes] | None = None,
+) -> str:
+    """The report as one HTML string. ``rows`` and ``figures`` are computed when not given; ``model`` (for
+    the mechanisms and references) defaults to the shipped model named in ``ds.attrs['model']``."""
+    if rows is None:
+        rows = summary_table(ds, scenario)
+    if figures is None:
+        from .figures import figure_pngs
+
+        figures = figure_pngs(ds, scenario)
+    if model is None:
+        model = _model_of(ds)
+    name = _field(scenario, "name", None) or ds.attrs.get("scenario", "run")
+    notice = f'<p class="notice">{_e(DISCLAIMER_HTML)} Outputs are simulations of a research model, not ' \
+             f"predictions for any person.</p>"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>pnisim report — {_e(name)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head><body>'
+        f"<h1>pnisim report — {_e(name)}</h1>{notice}"
+        f"<h2>What was run</h2>{_meta(ds, scenario, model)}{_scenario_json(scenario)}"
+        f"<h2>Summary</h2>{_summary(rows)}"
+        f"<h2>Figures</h2>{_figures(figures)}"
+        f"<h2>Mechanisms and evidence grades</h2>{_mechanisms(model)}"
+        f"<h2>References</h2>{_references(model)}"
+        f"<h2>Failed individuals</h2>{_failed(ds)}"
+        f'<footer><p class="notice">{_e(DISCLAIMER_HTML)}</p>'
+        f"<p>Generated by pnisim {_e(__version__)}.</p></footer>"
+        "</body></html>\n"
+    )
+
+
+def _model_of(ds: xr.Dataset):
+    from ..errors import SpecError
+    from ..model.library import get_model
+
+    try:
+        return get_model(str(ds.attrs.get("model", "core")))
+    except SpecError:
+        return None

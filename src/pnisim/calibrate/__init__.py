@@ -1,0 +1,1 @@
+"""Calibration: targets -> objectives; fitting; calibrated parameter sets written with provenance."""

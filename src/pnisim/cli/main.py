@@ -1,0 +1,290 @@
+"""`pnisim` command line: run a scenario, describe a model, export SBML, print the scenario schema.
+
+Thin by design: parse -> call the library -> write/print. User errors (an invalid spec, a missing file, an
+output directory in the way) print one red line ``error: <message>`` on stderr and exit with code 2 before
+anything is written; any other exception is a bug and propagates with its traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .. import __version__
+from ..errors import SpecError
+
+__all__ = ["app"]
+
+DISCLAIMER = "Research use only, not medical advice."
+
+app = typer.Typer(
+    name="pnisim",
+    help=f"pnisim — an open, evidence-graded simulator of the psychoneuroimmune system. {DISCLAIMER}",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals hold large arrays; a bug's traceback stays readable
+)
+
+
+# ------------------------------------------------------------------------------------------------- plumbing
+def _consoles() -> tuple[Console, Console]:
+    """(stdout, stderr) consoles, made per command so they bind to the current streams. Piped output gets a
+    wide fixed width so names and citations are not wrapped mid-word."""
+    def make(stream, stderr: bool) -> Console:
+        wide = None if stream.isatty() else 200
+        return Console(stderr=stderr, width=wide, highlight=False)
+
+    return make(sys.stdout, False), make(sys.stderr, True)
+
+
+@contextlib.contextmanager
+def _user_errors():
+    """Turn user errors into one red line on stderr and exit code 2."""
+    try:
+        yield
+    except (SpecError, FileNotFoundError, FileExistsError) as exc:
+        if isinstance(exc, FileNotFoundError) and exc.filename:
+            message = f"The file {str(exc.filename)!r} does not exist."
+        else:
+            message = str(exc)
+        Console(stderr=True, highlight=False).print(
+            f"error: {message}", style="red", markup=False, soft_wrap=True
+        )
+        raise typer.Exit(2) from None
+
+
+def _load_scenario(spec: Optional[Path]):
+    from ..scenario.build import default_scenario
+    from ..scenario.spec import load_scenario
+
+    if spec is None:
+        return default_scenario()
+    if not spec.is_file():
+        raise FileNotFoundError(f"The scenario file {str(spec)!r} does not exist.")
+    return load_scenario(spec)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or value != value:  # NaN
+        return "n/a"
+    if abs(value) < 1e-9:
+        return "0"  # solver round-off around an exact zero is not a finding
+    return f"{value:.4g}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pnisim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """pnisim — research use only, not medical advice."""
+
+
+# ------------------------------------------------------------------------------------------------- run
+@app.command()
+def run(
+    spec: Optional[Path] = typer.Argument(None, help="Scenario file (TOML/YAML/JSON). Default: the built-in scenario."),
+    out: Path = typer.Option(Path("pnisim-out"), "--out", "-o", help="Output directory."),
+    json_output: bool = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
+) -> None:
+    """Run a scenario and write results.nc, results.csv, figures/, report.html, summary.json, scenario.json."""
+    from ..analysis.figures import figure_pngs
+    from ..analysis.report import render_report
+    from ..analysis.summary import Row, summary_dict
+    from ..io.outdir import check_output_dir, staged_output_dir
+    from ..io.writers import jsonable, write_json, write_netcdf, write_tidy_csv
+    from ..scenario.build import run_scenario
+
+    stdout, stderr = _consoles()
+    with _user_errors():
+        scenario = _load_scenario(spec)
+        check_output_dir(out, overwrite=overwrite)  # refuse before a long run, not after it
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            console=stderr, disable=quiet, transient=False,
+        ) as bar:
+            task = bar.add_task("simulating", total=1.0)
+
+            def progress(fraction: float, message: str = "") -> None:
+                bar.update(task, completed=min(max(float(fraction), 0.0), 1.0), description=message or "simulating")
+
+            ds = run_scenario(scenario, progress=progress)
+            bar.update(task, completed=1.0, description="done")
+
+        summary = summary_dict(ds, scenario)
+        rows = [Row(**r) for r in summary["rows"]]
+        pngs = figure_pngs(ds, scenario)
+        html = render_report(ds, scenario, rows=rows, figures=pngs)
+        files = ["results.nc", "results.csv", *(f"figures/{n}" for n in pngs), "report.html", "summary.json", "scenario.json"]
+        summary["outputs"] = {"directory": str(out), "files": files}
+        with staged_output_dir(out, overwrite=overwrite) as stage:
+            write_netcdf(ds, stage / "results.nc")
+            write_tidy_csv(ds, stage / "results.csv")
+            (stage / "figures").mkdir()
+            for name, png in pngs.items():
+                (stage / "figures" / name).write_bytes(png)
+            (stage / "report.html").write_text(html, encoding="utf-8")
+            write_json(summary, stage / "summary.json")
+            write_json(scenario, stage / "scenario.json")
+
+    disclaimer = str(ds.attrs.get("disclaimer", DISCLAIMER))
+    if json_output:
+        sys.stdout.write(json.dumps(jsonable(summary), ensure_ascii=False) + "\n")
+        stderr.print(disclaimer, style="bold yellow", markup=False)
+        return
+    if not quiet:
+        stdout.print(_summary_table(summary, rows))
+        stdout.print(f"Wrote {len(files)} files to {out}/ (open report.html).", markup=False)
+    stdout.print(disclaimer, style="bold yellow", markup=False)
+
+
+def _summary_table(summary: dict, rows) -> Table:
+    failed = summary.get("failed_individuals") or []
+    title = f"Summary — {summary.get('scenario') or 'scenario'}"
+    table = Table(title=title, caption=f"{len(failed)} individual(s) failed to solve" if failed else None)
+    table.add_column("Quantity")
+    table.add_column("Value", justify="right")
+    table.add_column("Unit")
+    table.add_column("Note")
+    for r in rows:
+        table.add_row(r.quantity, _fmt(r.value), r.unit, r.note)
+    return table
+
+
+# ------------------------------------------------------------------------------------------------- model
+@app.command("model")
+def model_command(
+    model: str = typer.Option("core", "--model", "-m", help="core, somvanshi2020, karin2020, windoloski2024, gupta2007"),
+    json_output: bool = typer.Option(False, "--json", help="Print the description as JSON."),
+) -> None:
+    """Describe a model: states, parameters, inputs, couplings, observables, equations, references."""
+    from ..io.writers import jsonable
+    from ..model.library import get_model
+    from .describe import describe_model
+
+    stdout, _ = _consoles()
+    with _user_errors():
+        info = describe_model(get_model(model))
+    if json_output:
+        sys.stdout.write(json.dumps(jsonable(info), ensure_ascii=False, indent=2) + "\n")
+        return
+
+    def table(title: str, columns: list[str], rows) -> None:
+        t = Table(title=title, title_justify="left", show_lines=False)
+        for c in columns:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*(_fmt(x) if not isinstance(x, str) else x for x in r))
+        stdout.print(t)
+
+    stdout.print(f"[bold]{info['name']}[/bold] — {info['title']}", markup=True, highlight=False)
+    stdout.print(f"time unit: {info['time_unit']}. {info['notes']}", markup=False)
+    table("States", ["name", "unit", "module", "initial"],
+          [(s["name"], s["unit"], s["module"], s["initial"]) for s in info["states"]])
+    table("Parameters", ["name", "value", "unit", "bounds", "cv", "source", "grade"],
+          [(p["name"], p["value"], p["unit"], f"[{p['bounds'][0]:.4g}, {p['bounds'][1]:.4g}]", p["cv"], p["source"],
+            p["grade"]) for p in info["parameters"]])
+    table("Inputs", ["name", "unit", "default", "modules", "description"],
+          [(u["name"], u["unit"], u["default"], ", ".join(u["modules"]), u["description"]) for u in info["inputs"]])
+    table("Modules", ["name", "title", "grade", "citation"],
+          [(m["name"], m["title"], m["grade"], m["citation"] + (f" doi:{m['doi']}" if m["doi"] else ""))
+           for m in info["modules"]])
+    table("Couplings", ["name", "description", "grade", "citation"],
+          [(c["name"], c["description"], c["grade"], c["citation"]) for c in info["couplings"]])
+    table("Observables", ["name", "unit", "description", "expression"],
+          [(o["name"], o["unit"], o["description"], o["expression"]) for o in info["observables"]])
+    table("Equations  d(state)/dt = expression", ["module", "state", "tag", "expression"],
+          [(e["module"], e["state"], e["tag"], e["expression"]) for e in info["equations"]])
+    stdout.print("[bold]References[/bold]")
+    for k, ref in enumerate(info["references"], 1):
+        stdout.print(f"{k}. {ref['citation']}" + (f" doi:{ref['doi']}" if ref["doi"] else ""), markup=False, soft_wrap=True)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
+# ------------------------------------------------------------------------------------------------- export-sbml
+@app.command("export-sbml")
+def export_sbml(
+    out: Path = typer.Argument(..., help="Output SBML file (e.g. model.xml)."),
+    scenario_path: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario file (default: built-in)."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name (default: the scenario's model)."),
+) -> None:
+    """Write the model as SBML L3V2 with the first individual's parameters, inputs and scenario events."""
+    from ..engine.sbml import write_sbml
+    from ..io.writers import atomic_path
+    from ..scenario.build import plan
+
+    stdout, _ = _consoles()
+    with _user_errors():
+        scenario = _load_scenario(scenario_path)
+        if model is not None:
+            scenario = _with_model(scenario, model)
+        p = plan(scenario)
+        kwargs = {"events": list(_first(p.events))}
+        for name in ("parameters", "inputs", "initial_state"):
+            value = getattr(p, name, None)
+            if value is not None:
+                kwargs[name] = _first(value)
+        with atomic_path(out) as tmp:
+            write_sbml(p.model, tmp, **kwargs)
+    stdout.print(f"Wrote SBML of model {p.model.name!r} to {out}", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
+def _first(per_individual):
+    """The first individual's entry of a per-individual array or list (a shared 1-D value stays as is)."""
+    import numpy as np
+
+    if isinstance(per_individual, np.ndarray):
+        return per_individual[0] if per_individual.ndim == 2 else per_individual
+    seq = list(per_individual)
+    if seq and isinstance(seq[0], (list, tuple)):
+        return seq[0]
+    return seq
+
+
+def _with_model(scenario, model: str):
+    """The scenario with its model replaced, validated again (an exposure the model cannot take is a SpecError)."""
+    from ..scenario.spec import parse_scenario
+
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data["model"] = model
+    return parse_scenario(data)
+
+
+# ------------------------------------------------------------------------------------------------- schema
+@app.command()
+def schema(
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the schema to this file instead of stdout."),
+) -> None:
+    """Print (or write) the JSON Schema of scenario files."""
+    from ..io.writers import write_json
+    from ..scenario.spec import json_schema
+
+    with _user_errors():
+        doc = json_schema()
+        if out is not None:
+            write_json(doc, out)
+            _consoles()[0].print(f"Wrote the scenario JSON Schema to {out}", markup=False)
+            return
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

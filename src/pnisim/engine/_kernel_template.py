@@ -1,0 +1,593 @@
+"""Batched Rosenbrock-Wanner (Rodas5P) ODE kernel -- solver TEMPLATE.
+
+This file is not imported on its own: ``pnisim.engine._build.build_kernel`` appends it to generated model
+source (which defines ``N_STATES``, ``rhs``, ``jac`` and ``dfdt``) and imports the combined file, so that
+numba's on-disk cache (``cache=True``) works across processes.
+
+Solver summary
+--------------
+* Method: Rodas5P (8 stages, L-stable, stiffly accurate Rosenbrock-Wanner), order 5; embedded order 4
+  (error estimate = last stage k8); stiff-aware dense output of order 4:
+  y(t+th*h) = (1-th)*y0 + th*(y1 + (1-th)*(D1 + th*(D2 + th*D3))), D_j = sum_i H_ji k_i.
+  Coefficients: G. Steinebach, "Construction of Rosenbrock-Wanner method Rodas5P and numerical benchmarks
+  within the Julia Differential Equations package", BIT Numer. Math. 63 (2023); (A, C, c, d, H) form as in
+  OrdinaryDiffEq.jl's Rodas5PTableau.
+* Stages, W = I/(h*gamma) - J(t, y):  W k_i = f(t + c_i h, y + sum_j a_ij k_j) + h d_i df/dt + sum_j (C_ij/h) k_j;
+  y1 = y + sum_j a_8j k_j + k_8.  J and df/dt (generated, exact) are evaluated once per step.
+* Error norm: err = sqrt(mean_i (k8_i / (atol_i + rtol*max(|y_old_i|, |y_new_i|)))^2); accept if err <= 1.
+  Dense-output check (_ROS_DENSE_CHECK = True): if err <= 1, err = max(err, same norm of W^{-1} times the
+  interpolant's defect u' - f(u) at the step midpoint) (+1 rhs, +1 solve per step); without it, slaved stiff
+  components let steps grow far beyond the period of their forcing and interpolated outputs go wrong.
+* Step control (Hairer): h_new = h * min(FACMAX, max(FACMIN, SAFETY * err^(-1/5))), SAFETY = 0.9,
+  FACMIN = 0.2, FACMAX = 6; no growth right after a rejection; non-finite trial step: h *= 0.1; singular W:
+  h *= 0.5.  Initial step: Hairer's hinit (order 5) unless h_init > 0; h_max <= 0: unbounded.  After an
+  event the step proposal in force is kept (clipped to h_max and to the next event).
+* Events stop the integration exactly at their time; equal-time events apply in order, then outputs at that
+  time are written (post-event state).  Events at or before t0 apply at t0; events after t_out[-1] are
+  ignored; outputs before t0 are NaN.  Malformed input raises ValueError before the batch starts.
+* Status (never raised inside the batch; a failed individual's remaining outputs are NaN): 0 success,
+  1 max_steps exceeded (accepted + rejected), 2 step size underflow (h <= 1e-14*|t| or t + h == t),
+  3 non-finite values (state, f, J, df/dt, or 10 consecutive non-finite trials), 4 singular linear system
+  (5 consecutive singular W).  stats[i] = [accepted, rejected, rhs evaluations, LU factorisations].
+* Dense partial-pivoting LU (_lu_factor/_lu_solve) in place; work arrays allocated once per individual;
+  fastmath=False, error_model="numpy" (float division by zero gives inf/NaN, never an exception).
+"""
+
+# NOTE: the global names ``N_STATES``, ``rhs``, ``jac`` and ``dfdt`` used below are NOT defined in this file:
+# they come from the generated model prelude that _build.build_kernel places in front of this template.
+
+import math
+
+import numba
+import numpy as np
+
+KERNEL_TEMPLATE_VERSION = "1.0"
+
+# ---------------------------------------------------------------------------------------------------------
+# Rodas5P coefficients (Steinebach 2023, see module docstring).  Row i = stage i (0-based).
+# ---------------------------------------------------------------------------------------------------------
+_ROS_NSTAGES = 8
+_ROS_GAMMA = 0.21193756319429014
+_ROS_A = np.array(
+    [
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [2.849394379747939, 0.45842242204463923, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [-6.954028509809101, 2.489845061869568, -10.358996098473584, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [2.8029986275628964, 0.5072464736228206, -0.3988312541770524, -0.04721187230404641, 0.0, 0.0, 0.0, 0.0],
+        [-7.502846399306121, 2.561846144803919, -11.627539656261098, -0.18268767659942256,
+         0.030198172008377946, 0.0, 0.0, 0.0],
+        [-7.502846399306121, 2.561846144803919, -11.627539656261098, -0.18268767659942256,
+         0.030198172008377946, 1.0, 0.0, 0.0],
+        [-7.502846399306121, 2.561846144803919, -11.627539656261098, -0.18268767659942256,
+         0.030198172008377946, 1.0, 1.0, 0.0],
+    ]
+)
+_ROS_C = np.array(
+    [
+        [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [-14.155112264123755, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [-17.97296035885952, -2.859693295451294, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [147.12150275711716, -1.41221402718213, 71.68940251302358, 0.0, 0.0, 0.0, 0.0, 0.0],
+        [165.43517024871676, -0.4592823456491126, 42.90938336958603, -5.961986721573306, 0.0, 0.0, 0.0, 0.0],
+        [24.854864614690072, -3.0009227002832186, 47.4931110020768, 5.5814197821558125, -0.6610691825249471,
+         0.0, 0.0, 0.0],
+        [30.91273214028599, -3.1208243349937974, 77.79954646070892, 34.28646028294783, -19.097331116725623,
+         -28.087943162872662, 0.0, 0.0],
+        [37.80277123390563, -3.2571969029072276, 112.26918849496327, 66.9347231244047, -40.06618937091002,
+         -54.66780262877968, -9.48861652309627, 0.0],
+    ]
+)
+_ROS_CT = np.array([0.0, 0.6358126895828704, 0.4095798393397535, 0.9769306725060716, 0.4288403609558664, 1.0, 1.0, 1.0])
+_ROS_D = np.array([0.21193756319429014, -0.42387512638858027, -0.3384627126235924, 1.8046452872882734,
+                   2.325825639765069, 0.0, 0.0, 0.0])
+_ROS_H = np.array(
+    [
+        [25.948786856663858, -2.5579724845846235, 10.433815404888879, -2.3679251022685204, 0.524948541321073,
+         1.1241088310450404, 0.4272876194431874, -0.17202221070155493],
+        [-9.91568850695171, -0.9689944594115154, 3.0438037242978453, -24.495224566215796, 20.176138334709044,
+         15.98066361424651, -6.789040303419874, -6.710236069923372],
+        [11.419903575922262, 2.8879645146136994, 72.92137995996029, 80.12511834622643, -52.072871366152654,
+         -59.78993625266729, -0.15582684282751913, 4.883087185713722],
+    ]
+)
+_ROS_ORDER = 5
+_ROS_EMBEDDED_ORDER = 4
+_ROS_DENSE_ORDER = 4
+
+# Step-size control constants (Hairer & Wanner, RODAS defaults).
+_ROS_SAFETY = 0.9
+_ROS_FACMIN = 0.2
+_ROS_FACMAX = 6.0
+_ROS_EXPONENT = -1.0 / (_ROS_EMBEDDED_ORDER + 1)
+_ROS_HMIN_REL = 1e-14
+_ROS_MAX_SINGULAR = 5
+_ROS_MAX_NONFINITE = 10
+# Also reject steps whose dense output is inaccurate (midpoint defect check, 1 extra rhs per accepted step).
+_ROS_DENSE_CHECK = True
+
+STATUS_SUCCESS = 0
+STATUS_MAX_STEPS = 1
+STATUS_STEP_UNDERFLOW = 2
+STATUS_NONFINITE = 3
+STATUS_SINGULAR = 4
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dense LU with partial pivoting (kept in two functions so a sparse generated version can replace them).
+# ---------------------------------------------------------------------------------------------------------
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _lu_factor(A, piv):
+    """In-place LU factorisation PA = LU (unit lower L below the diagonal). Returns False if singular."""
+    n = A.shape[0]
+    for k in range(n):
+        p = k
+        amax = abs(A[k, k])
+        for i in range(k + 1, n):
+            v = abs(A[i, k])
+            if v > amax:
+                amax = v
+                p = i
+        piv[k] = p
+        if not (amax > 0.0):  # zero pivot or NaN
+            return False
+        if p != k:
+            for j in range(n):
+                tmp = A[k, j]
+                A[k, j] = A[p, j]
+                A[p, j] = tmp
+        inv = 1.0 / A[k, k]
+        for i in range(k + 1, n):
+            lik = A[i, k] * inv
+            A[i, k] = lik
+            if lik != 0.0:
+                for j in range(k + 1, n):
+                    A[i, j] -= lik * A[k, j]
+    return True
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _lu_solve(A, piv, b):
+    """Solve A x = b in place (b <- x) with the factors from _lu_factor."""
+    n = A.shape[0]
+    for k in range(n):
+        p = piv[k]
+        if p != k:
+            tmp = b[k]
+            b[k] = b[p]
+            b[p] = tmp
+    for i in range(n):
+        s = b[i]
+        for j in range(i):
+            s -= A[i, j] * b[j]
+        b[i] = s
+    for i in range(n - 1, -1, -1):
+        s = b[i]
+        for j in range(i + 1, n):
+            s -= A[i, j] * b[j]
+        b[i] = s / A[i, i]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------------------
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _all_finite(x):
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            return False
+    return True
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _all_finite_2d(x):
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            if not math.isfinite(x[i, j]):
+                return False
+    return True
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _err_norm(err, y_old, y_new, rtol, atol):
+    n = err.shape[0]
+    if n == 0:
+        return 0.0
+    acc = 0.0
+    for i in range(n):
+        sk = atol[i] + rtol * max(abs(y_old[i]), abs(y_new[i]))
+        e = err[i] / sk
+        acc += e * e
+    return math.sqrt(acc / n)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _dense_coeffs(K, D):
+    """D[j] = sum_i H[j, i] K[i]  (j = 0..2): the continuous-extension vectors of the last step."""
+    n = K.shape[1]
+    for j in range(3):
+        for i in range(n):
+            acc = 0.0
+            for s in range(_ROS_NSTAGES):
+                acc += _ROS_H[j, s] * K[s, i]
+            D[j, i] = acc
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _dense_eval(theta, y0, y1, D, out):
+    """Continuous extension at t + theta*h (0 <= theta <= 1)."""
+    th1 = 1.0 - theta
+    for i in range(y0.shape[0]):
+        out[i] = th1 * y0[i] + theta * (y1[i] + th1 * (D[0, i] + theta * (D[1, i] + theta * D[2, i])))
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _dense_defect(t, h, y, ynew, K, D, p, u, W, piv, ytmp, rtmp, rtol, atol):
+    """Scaled error measure of the continuous extension at the step midpoint (fills D; 1 rhs evaluation).
+
+    The defect r = u'(t + h/2) - f(t + h/2, u(t + h/2)) of the interpolant u is filtered with the factorised
+    W = I/(h*gamma) - J:  e = W^{-1} r  ~  h*gamma*r for non-stiff components and ~ the interpolation error
+    itself for stiff ones.  Returns the RMS norm of e with the step's error weights (inf if non-finite).
+    """
+    n = y.shape[0]
+    _dense_coeffs(K, D)
+    inv_h = 1.0 / h
+    for i in range(n):
+        ytmp[i] = 0.5 * (y[i] + ynew[i]) + 0.25 * (D[0, i] + 0.5 * D[1, i] + 0.25 * D[2, i])
+    rhs(t + 0.5 * h, ytmp, p, u, rtmp)
+    for i in range(n):
+        rtmp[i] = (ynew[i] - y[i] + 0.25 * (D[1, i] + D[2, i])) * inv_h - rtmp[i]
+    _lu_solve(W, piv, rtmp)
+    e = _err_norm(rtmp, y, ynew, rtol, atol)
+    return e if math.isfinite(e) else np.inf
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _rodas_step(t, h, y, p, u, f0, fT, J, W, piv, K, ytmp, rtmp, ynew):
+    """One Rodas5P step of size h from (t, y), given f0 = f(t, y), fT = df/dt(t, y), J = df/dy(t, y).
+
+    Fills K[0..7] (stages; K[7] is the error estimate) and ynew.  Returns False if W is singular.
+    Makes 7 rhs evaluations and one LU factorisation.
+    """
+    n = y.shape[0]
+    inv_hg = 1.0 / (h * _ROS_GAMMA)
+    for i in range(n):
+        for j in range(n):
+            W[i, j] = -J[i, j]
+        W[i, i] += inv_hg
+    if not _lu_factor(W, piv):
+        return False
+    inv_h = 1.0 / h
+    hd = h * _ROS_D[0]
+    for i in range(n):
+        K[0, i] = f0[i] + hd * fT[i]
+    _lu_solve(W, piv, K[0])
+    for s in range(1, _ROS_NSTAGES):
+        for i in range(n):
+            acc = y[i]
+            for j in range(s):
+                acc += _ROS_A[s, j] * K[j, i]
+            ytmp[i] = acc
+        rhs(t + _ROS_CT[s] * h, ytmp, p, u, rtmp)
+        hd = h * _ROS_D[s]
+        for i in range(n):
+            acc = rtmp[i] + hd * fT[i]
+            for j in range(s):
+                acc += (_ROS_C[s, j] * inv_h) * K[j, i]
+            K[s, i] = acc
+        _lu_solve(W, piv, K[s])
+    last = _ROS_NSTAGES - 1
+    for i in range(n):
+        ynew[i] = ytmp[i] + K[last, i]
+    return True
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _hinit(t, y, p, u, f0, rtol, atol, hmax, span, ytmp, rtmp):
+    """Hairer's starting step heuristic (f0 = f(t, y) given). Makes one rhs evaluation."""
+    n = y.shape[0]
+    dnf = 0.0
+    dny = 0.0
+    for i in range(n):
+        sk = atol[i] + rtol * abs(y[i])
+        dnf += (f0[i] / sk) ** 2
+        dny += (y[i] / sk) ** 2
+    if n > 0:
+        dnf /= n
+        dny /= n
+    if dnf <= 1e-10 or dny <= 1e-10:
+        h = 1e-6
+    else:
+        h = 0.01 * math.sqrt(dny / dnf)
+    h = min(h, hmax, span)
+    for i in range(n):
+        ytmp[i] = y[i] + h * f0[i]
+    rhs(t + h, ytmp, p, u, rtmp)
+    der2 = 0.0
+    for i in range(n):
+        sk = atol[i] + rtol * abs(y[i])
+        der2 += ((rtmp[i] - f0[i]) / sk) ** 2
+    if n > 0:
+        der2 /= n
+    der2 = math.sqrt(der2) / h
+    der12 = max(abs(der2), math.sqrt(dnf))
+    if not math.isfinite(der12):
+        h1 = h * 1e-3
+    elif der12 <= 1e-15:
+        h1 = max(1e-6, h * 1e-3)
+    else:
+        h1 = (0.01 / der12) ** (1.0 / _ROS_ORDER)
+    return min(100.0 * h, h1, hmax, span)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _apply_events(t, e, y, u, ev_t, ev_kind, ev_idx, ev_val, n_ev):
+    """Apply, in order, every pending event with time <= t. Returns the index of the next pending event."""
+    while e < n_ev and ev_t[e] <= t:
+        k = ev_kind[e]
+        idx = ev_idx[e]
+        if k == 0:
+            u[idx] = ev_val[e]
+        elif k == 1:
+            y[idx] += ev_val[e]
+        elif k == 2:
+            y[idx] = ev_val[e]
+        e += 1
+    return e
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One individual
+# ---------------------------------------------------------------------------------------------------------
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
+               max_steps, out, stats):
+    n = y0.shape[0]
+    M = t_out.shape[0]
+    # per-individual work arrays (allocated once; nothing is allocated in the step loop)
+    y = y0.copy()
+    ynew = np.empty(n)
+    u = u0.copy()
+    f0 = np.empty(n)
+    fT = np.empty(n)
+    J = np.empty((n, n))
+    W = np.empty((n, n))
+    piv = np.empty(n, dtype=np.int64)
+    K = np.empty((_ROS_NSTAGES, n))
+    ytmp = np.empty(n)
+    rtmp = np.empty(n)
+    D = np.empty((3, n))
+
+    n_accept = 0
+    n_reject = 0
+    n_rhs = 0
+    n_lu = 0
+    status = STATUS_SUCCESS
+    m = 0
+
+    if M > 0:
+        t_final = t_out[M - 1]
+        t = t0
+        while m < M and t_out[m] < t0:
+            for i in range(n):
+                out[m, i] = np.nan
+            m += 1
+        e = _apply_events(t, 0, y, u, ev_t, ev_kind, ev_idx, ev_val, n_ev)
+        if not _all_finite(y):
+            status = STATUS_NONFINITE
+        else:
+            while m < M and t_out[m] <= t:
+                for i in range(n):
+                    out[m, i] = y[i]
+                m += 1
+        hmax = h_max if h_max > 0.0 else np.inf
+        h = 0.0  # step proposal; 0 = not yet chosen
+
+        while status == STATUS_SUCCESS and t < t_final:
+            t_end = t_final
+            if e < n_ev and ev_t[e] < t_end:
+                t_end = ev_t[e]
+            need_eval = True
+            last_rejected = False
+            n_sing = 0
+            n_nonfinite = 0
+            while t < t_end:
+                if need_eval:
+                    rhs(t, y, p, u, f0)
+                    jac(t, y, p, u, J)
+                    dfdt(t, y, p, u, fT)
+                    n_rhs += 1
+                    need_eval = False
+                    if not (_all_finite(f0) and _all_finite(fT) and _all_finite_2d(J)):
+                        status = STATUS_NONFINITE
+                        break
+                if h <= 0.0:
+                    if h_init > 0.0:
+                        h = h_init
+                    else:
+                        h = _hinit(t, y, p, u, f0, rtol, atol, hmax, t_end - t, ytmp, rtmp)
+                        n_rhs += 1
+                if n_accept + n_reject >= max_steps:
+                    status = STATUS_MAX_STEPS
+                    break
+                h = min(h, hmax)
+                if not (h > _ROS_HMIN_REL * abs(t)) or t + h == t:
+                    status = STATUS_STEP_UNDERFLOW
+                    break
+                rem = t_end - t
+                last = h * 1.0001 >= rem
+                hs = rem if last else h
+
+                ok = _rodas_step(t, hs, y, p, u, f0, fT, J, W, piv, K, ytmp, rtmp, ynew)
+                n_lu += 1
+                if not ok:
+                    n_reject += 1
+                    n_sing += 1
+                    if n_sing >= _ROS_MAX_SINGULAR:
+                        status = STATUS_SINGULAR
+                        break
+                    h = 0.5 * hs
+                    last_rejected = True
+                    continue
+                n_sing = 0
+                n_rhs += _ROS_NSTAGES - 1
+                err = _err_norm(K[_ROS_NSTAGES - 1], y, ynew, rtol, atol)
+                if not (math.isfinite(err) and _all_finite(ynew)):
+                    n_reject += 1
+                    n_nonfinite += 1
+                    if n_nonfinite >= _ROS_MAX_NONFINITE:
+                        status = STATUS_NONFINITE
+                        break
+                    h = 0.1 * hs
+                    last_rejected = True
+                    continue
+                n_nonfinite = 0
+                have_d = False
+                if _ROS_DENSE_CHECK and err <= 1.0:
+                    err = max(err, _dense_defect(t, hs, y, ynew, K, D, p, u, W, piv, ytmp, rtmp, rtol, atol))
+                    have_d = True
+                    n_rhs += 1
+                if err <= 1.0:
+                    if err < 1e-30:
+                        fac = _ROS_FACMAX
+                    else:
+                        fac = min(_ROS_FACMAX, max(_ROS_FACMIN, _ROS_SAFETY * err ** _ROS_EXPONENT))
+                    hnew = hs * fac
+                    if last_rejected:
+                        hnew = min(hnew, hs)
+                    t_new = t_end if last else t + hs
+                    # dense output strictly inside the step; outputs at t_end are written after its events
+                    while m < M and (t_out[m] < t_new or (not last and t_out[m] <= t_new)):
+                        if t_out[m] >= t_new:
+                            for i in range(n):
+                                out[m, i] = ynew[i]
+                        else:
+                            if not have_d:
+                                _dense_coeffs(K, D)
+                                have_d = True
+                            _dense_eval((t_out[m] - t) / hs, y, ynew, D, out[m])
+                        m += 1
+                    y, ynew = ynew, y
+                    t = t_new
+                    n_accept += 1
+                    need_eval = True
+                    last_rejected = False
+                    if last:
+                        h = max(hnew, h)  # keep the pre-clipping proposal across the segment boundary
+                    else:
+                        h = hnew
+                else:
+                    n_reject += 1
+                    h = hs * max(_ROS_FACMIN, _ROS_SAFETY * err ** _ROS_EXPONENT)
+                    last_rejected = True
+
+            if status != STATUS_SUCCESS:
+                break
+            # t == t_end: apply the events at this time, then write outputs at this time (post-event state)
+            e = _apply_events(t, e, y, u, ev_t, ev_kind, ev_idx, ev_val, n_ev)
+            if not _all_finite(y):
+                status = STATUS_NONFINITE
+                break
+            while m < M and t_out[m] <= t:
+                for i in range(n):
+                    out[m, i] = y[i]
+                m += 1
+
+    if status != STATUS_SUCCESS:
+        while m < M:
+            for i in range(n):
+                out[m, i] = np.nan
+            m += 1
+    stats[0] = n_accept
+    stats[1] = n_reject
+    stats[2] = n_rhs
+    stats[3] = n_lu
+    return status
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------------------------------------
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y, status, stats):
+    """Shape / ordering / event-table validation; raises ValueError (before the batch starts)."""
+    N = y0.shape[0]
+    if y0.shape[1] != N_STATES or atol.shape[0] != N_STATES or out_y.shape[2] != N_STATES:
+        raise ValueError("state dimension does not match N_STATES")
+    if out_y.shape[0] != N or out_y.shape[1] != t_out.shape[0]:
+        raise ValueError("out_y must have shape (N, len(t_out), N_STATES)")
+    if status.shape[0] != N or stats.shape[0] != N or stats.shape[1] < 4:
+        raise ValueError("status must have shape (N,) and stats (N, 4)")
+    for m in range(1, t_out.shape[0]):
+        if not (t_out[m] >= t_out[m - 1]):
+            raise ValueError("t_out must be sorted (non-decreasing)")
+    # Validate the event tables up front: a bad index would otherwise write out of bounds in the batch.
+    n_in = u0.shape[1]
+    E = ev_t.shape[1]
+    for i in range(N):
+        if n_ev[i] < 0 or n_ev[i] > E:
+            raise ValueError("n_ev[i] must be in [0, ev_t.shape[1]]")
+        for j in range(n_ev[i]):
+            k = ev_kind[i, j]
+            if k == 0:
+                if ev_idx[i, j] < 0 or ev_idx[i, j] >= n_in:
+                    raise ValueError("event of kind 0 (set input) has an input index out of range")
+            elif k == 1 or k == 2:
+                if ev_idx[i, j] < 0 or ev_idx[i, j] >= N_STATES:
+                    raise ValueError("event of kind 1/2 (state) has a state index out of range")
+            else:
+                raise ValueError("event kind must be 0 (set input), 1 (add to state) or 2 (set state)")
+            if j > 0 and not (ev_t[i, j] >= ev_t[i, j - 1]):
+                raise ValueError("events must be sorted by time for each individual")
+
+
+@numba.njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
+def solve_batch(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
+                max_steps, out_y, status, stats):
+    """Integrate N independent individuals in parallel (see the module docstring for the contract)."""
+    _check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y, status, stats)
+    N = y0.shape[0]
+    for i in numba.prange(N):
+        status[i] = _solve_one(t0, y0[i], p[i], u0[i], ev_t[i], ev_kind[i], ev_idx[i], ev_val[i], n_ev[i],
+                               t_out, rtol, atol, h_init, h_max, max_steps, out_y[i], stats[i])
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def fixed_step_integrate(t0, y0, p, u, h, n_steps, theta, y_end, y_theta, err_est):
+    """Test hook: n_steps fixed steps of size h (every step accepted, no events).
+
+    y_end[:] = state at t0 + n_steps*h; y_theta[k] = dense output at t0 + (k + theta)*h;
+    err_est[k] = max-norm of the embedded error estimate of step k.  Returns a status code (0, 3 or 4).
+    """
+    n = y0.shape[0]
+    y = y0.copy()
+    ynew = np.empty(n)
+    f0 = np.empty(n)
+    fT = np.empty(n)
+    J = np.empty((n, n))
+    W = np.empty((n, n))
+    piv = np.empty(n, dtype=np.int64)
+    K = np.empty((_ROS_NSTAGES, n))
+    ytmp = np.empty(n)
+    rtmp = np.empty(n)
+    D = np.empty((3, n))
+    t = t0
+    for k in range(n_steps):
+        rhs(t, y, p, u, f0)
+        jac(t, y, p, u, J)
+        dfdt(t, y, p, u, fT)
+        if not _rodas_step(t, h, y, p, u, f0, fT, J, W, piv, K, ytmp, rtmp, ynew):
+            return STATUS_SINGULAR
+        if not _all_finite(ynew):
+            return STATUS_NONFINITE
+        _dense_coeffs(K, D)
+        _dense_eval(theta, y, ynew, D, y_theta[k])
+        e = 0.0
+        for i in range(n):
+            e = max(e, abs(K[_ROS_NSTAGES - 1, i]))
+        err_est[k] = e
+        y, ynew = ynew, y
+        t = t0 + (k + 1) * h
+    for i in range(n):
+        y_end[i] = y[i]
+    return STATUS_SUCCESS

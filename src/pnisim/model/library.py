@@ -1,0 +1,82 @@
+"""The models pnisim ships: the published ones (for reference tests) and the composed core.
+
+``get_model("core")`` is the default model of every run: Somvanshi 2020 HPA + GR, Karin 2020 gland masses and
+the Windoloski 2024 human innate block, joined by the couplings in :mod:`.modules.core_links`, with the
+parameters re-fitted to human clock-time data loaded from ``pnisim/data/calibration/core.toml`` (provenance
+inside the file).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+from ..errors import SpecError
+from .compose import Model, ParameterOverride, compose, did_you_mean
+from .modules import core_links, gupta2007, karin2020, somvanshi2020, windoloski2024
+
+__all__ = ["get_model", "MODEL_NAMES", "core_calibration"]
+
+CALIBRATION_FILE = "core.toml"
+
+
+def core_calibration() -> dict:
+    """The shipped calibration of the composed core: {'provenance': {...}, 'parameters': {name: value}}."""
+    path = resources.files("pnisim") / "data" / "calibration" / CALIBRATION_FILE
+    if not path.is_file():
+        return {"provenance": {"status": "uncalibrated"}, "parameters": {}}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = None) -> Model:
+    """The composed core model in hours (clock time: t = 0 is midnight at the start of day 0)."""
+    overrides: dict[str, ParameterOverride] = {}
+    if calibrated:
+        cal = core_calibration()
+        src = cal.get("provenance", {}).get("source", "pnisim.calibrate.core_clock")
+        for name, value in cal.get("parameters", {}).items():
+            overrides[name] = ParameterOverride(float(value), f"fitted here ({src})", "B")
+    for name, value in (extra_overrides or {}).items():
+        overrides[name] = ParameterOverride(float(value), "override", "C")
+    return compose(
+        "core",
+        "pnisim core: circadian HPA–GR (Somvanshi 2020) + gland masses (Karin 2020) + human innate block (Windoloski 2024)",
+        [somvanshi2020.hpa, somvanshi2020.gr, karin2020.glands, windoloski2024.innate],
+        [
+            core_links.clock,
+            core_links.gland_masses,
+            core_links.hpa_gr_links,
+            core_links.cytokines_to_hpa,
+            core_links.acute_stress_response,
+            core_links.glucocorticoid_suppression,
+            core_links.readouts,
+        ],
+        time_unit="h",
+        overrides=overrides,
+        observables=core_links.observables(),
+        notes="t = 0 is midnight at the start of day 0; clock hour = t mod 24.",
+    )
+
+
+_FACTORIES = {
+    "core": core,
+    "somvanshi2020": somvanshi2020.model,
+    "karin2020": karin2020.model,
+    "windoloski2024": windoloski2024.model,
+    "gupta2007": gupta2007.model,
+}
+MODEL_NAMES = tuple(_FACTORIES)
+
+
+@lru_cache(maxsize=None)
+def get_model(name: str = "core") -> Model:
+    """A shipped model by name: core, somvanshi2020, karin2020, windoloski2024, gupta2007."""
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        raise SpecError(
+            f"The 'model' must be one of {', '.join(MODEL_NAMES)}. Got {name!r} instead.{did_you_mean(name, MODEL_NAMES)}"
+        ) from None
+    return factory()

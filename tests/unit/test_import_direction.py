@@ -1,0 +1,46 @@
+"""Imports flow one way (HOUSE_STYLE): model -> engine -> scenario -> ... -> io -> cli. The core never imports the CLI."""
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "pnisim"
+LAYERS = ["errors", "model", "engine", "data", "scenario", "calibrate", "analysis", "io", "cli"]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level >= 1:
+            parts = path.relative_to(SRC).parts
+            base = list(parts[: len(parts) - node.level])
+            target = (base + node.module.split("."))[0] if base else node.module.split(".")[0]
+            out.add(target)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pnisim."):
+            out.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("pnisim."):
+                    out.add(a.name.split(".")[1])
+    return out
+
+
+def test_layers_import_downwards_only():
+    bad = []
+    for path in SRC.rglob("*.py"):
+        layer = path.relative_to(SRC).parts[0].removesuffix(".py")
+        if layer not in LAYERS:
+            continue
+        rank = LAYERS.index(layer)
+        for target in _imports(path):
+            if target in LAYERS and LAYERS.index(target) > rank and target != "data":
+                bad.append(f"{path.relative_to(SRC)} imports {target}")
+    assert not bad, bad
+
+
+def test_no_eval_or_exec_in_src():
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in {"eval", "exec"}, f"{path}: {node.func.id}()"
