@@ -199,9 +199,24 @@ def test_export_sbml_reads_back_without_errors(runner, short_spec, tmp_path):
 
 
 @pytest.mark.skipif(not HAVE_SBML, reason="pnisim.engine.sbml is not available yet")
-def test_export_sbml_bad_directory_is_exit_2(runner, tmp_path):
+def test_export_sbml_bad_directory_or_model_is_exit_2(runner, tmp_path):
     result = runner.invoke(app, ["export-sbml", str(tmp_path / "missing" / "m.xml")])
     assert result.exit_code == 2 and result.stderr.startswith("error: ")
+    result = runner.invoke(app, ["export-sbml", str(tmp_path / "m.xml"), "--model", "somvanshi"])
+    assert result.exit_code == 2 and "'model'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not HAVE_SBML, reason="pnisim.engine.sbml is not available yet")
+def test_export_sbml_published_model_alone(runner, tmp_path):
+    import libsbml
+
+    out = tmp_path / "somvanshi.xml"
+    result = runner.invoke(app, ["export-sbml", str(out), "--model", "somvanshi2020"])
+    assert result.exit_code == 0, result.output
+    doc = libsbml.readSBMLFromFile(str(out))
+    assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) == 0
+    assert doc.getModel().getId() == "somvanshi2020"
 
 
 # ------------------------------------------------------------------------------------------------- slow
@@ -217,3 +232,24 @@ def test_default_run_end_to_end(runner, tmp_path, monkeypatch):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "default"
     assert DISCLAIMER in result.stdout
+
+
+def test_failure_while_writing_leaves_nothing_and_shows_the_bug(runner, short_spec, tmp_path, monkeypatch):
+    from pnisim.analysis import outputs
+
+    def broken(ds, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(outputs, "write_tidy_csv", broken)
+    out = tmp_path / "deep" / "out"
+    result = runner.invoke(app, ["run", str(short_spec), "--out", str(out), "--quiet"])
+    assert result.exit_code != 0 and isinstance(result.exception, OSError)  # not a user error: propagates
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_resource_limit_is_a_user_error(runner, tmp_path):
+    spec = tmp_path / "huge.toml"
+    spec.write_text('[run]\nduration = "100 d"\nsampling = "1 s"\n[population]\nsize = 100000\n')
+    result = runner.invoke(app, ["run", str(spec), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and result.stderr.startswith("error: ") and "GiB" in result.stderr
+    assert not (tmp_path / "o").exists()

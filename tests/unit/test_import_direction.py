@@ -1,10 +1,10 @@
-"""Imports flow one way (HOUSE_STYLE): model -> engine -> scenario -> ... -> io -> cli. The core never imports the CLI."""
+"""Imports flow one way (HOUSE_STYLE): model -> engine -> scenario -> calibrate -> io -> analysis (reports) -> cli."""
 
 import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pnisim"
-LAYERS = ["errors", "model", "engine", "data", "scenario", "calibrate", "analysis", "io", "cli"]
+LAYERS = ["errors", "model", "engine", "data", "scenario", "calibrate", "io", "analysis", "cli"]
 
 
 def _imports(path: Path) -> set[str]:

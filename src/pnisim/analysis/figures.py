@@ -21,13 +21,13 @@ from .summary import LABELS, Exposure, exposures_of, ok_individuals, representat
 
 __all__ = [
     "FOOTER",
-    "cortisol_run_figure",
     "cortisol_day_figure",
-    "stress_figure",
+    "cortisol_run_figure",
+    "figure_pngs",
+    "figures",
     "lps_cytokine_figure",
     "lps_hpa_figure",
-    "figures",
-    "figure_pngs",
+    "stress_figure",
     "to_png",
 ]
 
@@ -69,7 +69,7 @@ def _plot(ax, ds: xr.Dataset, name: str, x: np.ndarray, sel: np.ndarray, label: 
     y = np.asarray(ds[name].transpose("individual", "time").values, dtype=float)[:, sel]
     ok = ok_individuals(ds)
     y = y[ok] if ok.any() else y
-    color = COLORS.get(name, None)
+    color = COLORS.get(name)
     if y.shape[0] > 1:
         with np.errstate(all="ignore"):
             lo, med, hi = np.nanpercentile(y, [10, 50, 90], axis=0)

@@ -19,7 +19,7 @@ from .. import __version__
 from ..model.core import GRADES
 from .summary import Row, ok_individuals, summary_table
 
-__all__ = ["render_report", "DISCLAIMER_HTML"]
+__all__ = ["DISCLAIMER_HTML", "render_report"]
 
 DISCLAIMER_HTML = "Research use only, not medical advice."
 STATUS_MEANING = {0: "success", 1: "maximum number of steps exceeded", 2: "step size underflow",
@@ -84,13 +84,15 @@ def _meta(ds: xr.Dataset, scenario, model) -> str:
         ("Description", _field(scenario, "description", None) or a.get("scenario_description") or "—"),
         ("Spec hash", a.get("spec_hash", "—")),
         ("Model", f"{a.get('model', '—')}" + (f" — {model.title}" if model is not None else "")),
+        ("Model spec hash", a.get("model_spec_hash", "—")),
+        ("Burn-in", f"{a['burn_in_h']} h before the recorded run (not recorded)" if "burn_in_h" in a else "—"),
         ("Solver", a.get("solver", "—")),
         ("Tolerances", f"rtol = {rtol}, atol = {atol}" if rtol is not None else "—"),
         ("Package version", a.get("package_version", f"pnisim {__version__}")),
         ("Seed", a.get("seed", "—")),
         ("Individuals", f"{ds.sizes.get('individual', 1)}"),
         ("Run times", f"{float(ds['time'].values[0]):g}–{float(ds['time'].values[-1]):g} h since midnight of day 0"),
-        ("Date", a.get("created", _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))),
+        ("Date", a.get("created", _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))),
     ]
     body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
     return f'<dl class="meta">{body}</dl>'

@@ -23,17 +23,17 @@ import numpy as np
 import xarray as xr
 
 __all__ = [
-    "Row",
     "Exposure",
-    "exposures_of",
-    "cortisol_day",
+    "Row",
     "acute_stress_response",
+    "cortisol_day",
+    "exposures_of",
     "lps_response",
-    "representative_day",
-    "readouts",
-    "summary_table",
-    "summary_dict",
     "ok_individuals",
+    "readouts",
+    "representative_day",
+    "summary_dict",
+    "summary_table",
     "wake_times",
 ]
 
@@ -179,7 +179,8 @@ def _extreme(tw: np.ndarray, yw: np.ndarray, *, minimum: bool = False) -> tuple[
     return tk, (-vk if minimum else vk)
 
 
-def _result(name: str, at_h: float, units: dict, notes: dict, ids: Sequence[str], rows: Iterable[dict], **extra) -> dict:
+def _result(name: str, at_h: float, units: dict, notes: dict, ids: Sequence[str], rows: Iterable[dict],
+            **extra) -> dict:
     return {
         "readout": name,
         "at_h": float(at_h),
@@ -208,7 +209,8 @@ def cortisol_day(ds: xr.Dataset, day: int, *, wake: float | Sequence[float] | No
              "saliva_car_max", "car_pct"), math.nan)
         if serum is not None:
             tp, vp = _extreme(*_window(t, serum[i], d0, d0 + 24.0))
-            tn, vn = _extreme(*_window(t, serum[i], d0 + NADIR_WINDOW_CLOCK[0], d0 + NADIR_WINDOW_CLOCK[1]), minimum=True)
+            lo, hi = d0 + NADIR_WINDOW_CLOCK[0], d0 + NADIR_WINDOW_CLOCK[1]
+            tn, vn = _extreme(*_window(t, serum[i], lo, hi), minimum=True)
             r.update(serum_peak=vp, serum_peak_clock=tp % 24.0 if math.isfinite(tp) else tp,
                      nadir=vn, nadir_clock=tn % 24.0 if math.isfinite(tn) else tn)
         tw = d0 + float(wakes[i])
@@ -240,7 +242,7 @@ def acute_stress_response(ds: xr.Dataset, onset_h: float, *, window_h: float = S
     t = np.asarray(ds["time"].values, dtype=float)
     units: dict[str, str] = {}
     notes: dict[str, str] = {}
-    rows = [dict() for _ in range(ds.sizes["individual"])]
+    rows = [{} for _ in range(ds.sizes["individual"])]
     for name in ("cortisol_serum", "cortisol_saliva", "acth"):
         _, y, unit = _series(ds, name)
         if y is None:
@@ -269,7 +271,7 @@ def lps_response(ds: xr.Dataset, bolus_h: float, *, window_h: float = LPS_WINDOW
     t = np.asarray(ds["time"].values, dtype=float)
     units: dict[str, str] = {}
     notes: dict[str, str] = {}
-    rows = [dict() for _ in range(ds.sizes["individual"])]
+    rows = [{} for _ in range(ds.sizes["individual"])]
     present = [v for v in LPS_VARIABLES if v in ds]
     for name in present:
         _, y, unit = _series(ds, name)
@@ -363,8 +365,8 @@ _TABLE = {
         ("il6_change_90min", "IL-6 change at +90 min", ""),
     ],
     "lps_response": [
-        (f"{v}_{k}", f"{LABELS[v][0].upper()}{LABELS[v][1:]} {'peak after LPS' if k == 'peak' else 'peak, hours after LPS'}", "")
-        for v in LPS_VARIABLES for k in ("peak", "peak_h")
+        (f"{v}_{k}", LABELS[v][0].upper() + LABELS[v][1:] + suffix, "")
+        for v in LPS_VARIABLES for k, suffix in (("peak", " peak after LPS"), ("peak_h", " peak, hours after LPS"))
     ],
 }
 
@@ -380,7 +382,7 @@ def _no_rise(res: dict, key: str, per: list[dict], ok: np.ndarray) -> bool:
     """Whether a peak (or peak-time) quantity sits at the window start for the median individual: then the
     'peak' is just the onset value of a falling curve, which the note should say."""
     for suffix in ("_min", "_h"):
-        base = key[: -len(suffix)] if key.endswith(suffix) else key
+        base = key.removesuffix(suffix)
         tkey = base + suffix
         if base.endswith("_peak") and tkey in res["units"]:
             med = _stat(np.array([r.get(tkey, math.nan) for r in per], dtype=float)[ok])[0]
@@ -408,7 +410,9 @@ def summary_table(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> l
             if kind == "clock":
                 # clock times are reported as HH:MM; the numeric value stays in hours
                 unit = "clock h"
-                note = f"{context}; {_clock(med)}" + (f"; 10–90 %: {_clock(p10)}–{_clock(p90)}" if ok.size > 1 else "")
+                note = f"{context}; {_clock(med)}"
+                if ok.size > 1:
+                    note += f"; 10–90 %: {_clock(p10)}–{_clock(p90)}"
             else:
                 note = context + (f"; 10–90 %: {_fmt(p10)}–{_fmt(p90)} (N={n})" if ok.size > 1 else "")
             if _no_rise(res, key, per, ok):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -61,21 +61,17 @@ def _user_errors():
         raise typer.Exit(2) from None
 
 
-def _load_scenario(spec: Optional[Path]):
+def _load_scenario(spec: Path | None):
     from ..scenario.build import default_scenario
     from ..scenario.spec import load_scenario
 
-    if spec is None:
-        return default_scenario()
-    if not spec.is_file():
-        raise FileNotFoundError(f"The scenario file {str(spec)!r} does not exist.")
-    return load_scenario(spec)
+    return default_scenario() if spec is None else load_scenario(spec)  # a missing file is a SpecError there
 
 
 def _fmt(value) -> str:
     if isinstance(value, str):
         return value
-    if value is None or value != value:  # NaN
+    if value is None or math.isnan(value):
         return "n/a"
     if abs(value) < 1e-9:
         return "0"  # solver round-off around an exact zero is not a finding
@@ -98,18 +94,19 @@ def _main(
 # ------------------------------------------------------------------------------------------------- run
 @app.command()
 def run(
-    spec: Optional[Path] = typer.Argument(None, help="Scenario file (TOML/YAML/JSON). Default: the built-in scenario."),
+    spec: Path | None = typer.Argument(
+        None, help="Scenario file (.toml, .yaml or .yml). Default: the built-in scenario."
+    ),
     out: Path = typer.Option(Path("pnisim-out"), "--out", "-o", help="Output directory."),
     json_output: bool = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
 ) -> None:
     """Run a scenario and write results.nc, results.csv, figures/, report.html, summary.json, scenario.json."""
-    from ..analysis.figures import figure_pngs
-    from ..analysis.report import render_report
-    from ..analysis.summary import Row, summary_dict
-    from ..io.outdir import check_output_dir, staged_output_dir
-    from ..io.writers import jsonable, write_json, write_netcdf, write_tidy_csv
+    from ..analysis.outputs import write_run_directory
+    from ..analysis.summary import Row
+    from ..io.outdir import check_output_dir
+    from ..io.writers import jsonable
     from ..scenario.build import run_scenario
 
     stdout, stderr = _consoles()
@@ -126,23 +123,7 @@ def run(
                 bar.update(task, completed=min(max(float(fraction), 0.0), 1.0), description=message or "simulating")
 
             ds = run_scenario(scenario, progress=progress)
-            bar.update(task, completed=1.0, description="done")
-
-        summary = summary_dict(ds, scenario)
-        rows = [Row(**r) for r in summary["rows"]]
-        pngs = figure_pngs(ds, scenario)
-        html = render_report(ds, scenario, rows=rows, figures=pngs)
-        files = ["results.nc", "results.csv", *(f"figures/{n}" for n in pngs), "report.html", "summary.json", "scenario.json"]
-        summary["outputs"] = {"directory": str(out), "files": files}
-        with staged_output_dir(out, overwrite=overwrite) as stage:
-            write_netcdf(ds, stage / "results.nc")
-            write_tidy_csv(ds, stage / "results.csv")
-            (stage / "figures").mkdir()
-            for name, png in pngs.items():
-                (stage / "figures" / name).write_bytes(png)
-            (stage / "report.html").write_text(html, encoding="utf-8")
-            write_json(summary, stage / "summary.json")
-            write_json(scenario, stage / "scenario.json")
+        summary = write_run_directory(ds, scenario, out, overwrite=overwrite)
 
     disclaimer = str(ds.attrs.get("disclaimer", DISCLAIMER))
     if json_output:
@@ -150,8 +131,8 @@ def run(
         stderr.print(disclaimer, style="bold yellow", markup=False)
         return
     if not quiet:
-        stdout.print(_summary_table(summary, rows))
-        stdout.print(f"Wrote {len(files)} files to {out}/ (open report.html).", markup=False)
+        stdout.print(_summary_table(summary, [Row(**r) for r in summary["rows"]]))
+        stdout.print(f"Wrote {len(summary['outputs']['files'])} files to {out}/ (open report.html).", markup=False)
     stdout.print(disclaimer, style="bold yellow", markup=False)
 
 
@@ -171,7 +152,9 @@ def _summary_table(summary: dict, rows) -> Table:
 # ------------------------------------------------------------------------------------------------- model
 @app.command("model")
 def model_command(
-    model: str = typer.Option("core", "--model", "-m", help="core, somvanshi2020, karin2020, windoloski2024, gupta2007"),
+    model: str = typer.Option(
+        "core", "--model", "-m", help="core, somvanshi2020, karin2020, windoloski2024, gupta2007"
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print the description as JSON."),
 ) -> None:
     """Describe a model: states, parameters, inputs, couplings, observables, equations, references."""
@@ -214,7 +197,8 @@ def model_command(
           [(e["module"], e["state"], e["tag"], e["expression"]) for e in info["equations"]])
     stdout.print("[bold]References[/bold]")
     for k, ref in enumerate(info["references"], 1):
-        stdout.print(f"{k}. {ref['citation']}" + (f" doi:{ref['doi']}" if ref["doi"] else ""), markup=False, soft_wrap=True)
+        doi = f" doi:{ref['doi']}" if ref["doi"] else ""
+        stdout.print(f"{k}. {ref['citation']}{doi}", markup=False, soft_wrap=True)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 
@@ -222,8 +206,8 @@ def model_command(
 @app.command("export-sbml")
 def export_sbml(
     out: Path = typer.Argument(..., help="Output SBML file (e.g. model.xml)."),
-    scenario_path: Optional[Path] = typer.Option(None, "--scenario", "-s", help="Scenario file (default: built-in)."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name (default: the scenario's model)."),
+    scenario_path: Path | None = typer.Option(None, "--scenario", "-s", help="Scenario file (default: built-in)."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Model name (default: the scenario's model)."),
 ) -> None:
     """Write the model as SBML L3V2 with the first individual's parameters, inputs and scenario events."""
     from ..engine.sbml import write_sbml
@@ -232,18 +216,25 @@ def export_sbml(
 
     stdout, _ = _consoles()
     with _user_errors():
-        scenario = _load_scenario(scenario_path)
-        if model is not None:
-            scenario = _with_model(scenario, model)
-        p = plan(scenario)
-        kwargs = {"events": list(_first(p.events))}
-        for name in ("parameters", "inputs", "initial_state"):
-            value = getattr(p, name, None)
-            if value is not None:
-                kwargs[name] = _first(value)
+        if model is not None and scenario_path is None:
+            # the default scenario is written for the core model; another model alone keeps its published values
+            from ..model.library import get_model
+
+            chosen, kwargs, what = get_model(model), {}, "its published parameter values, no events"
+        else:
+            scenario = _load_scenario(scenario_path)
+            if model is not None:
+                scenario = _with_model(scenario, model)
+            p = plan(scenario)
+            chosen, what = p.model, f"scenario {scenario.name!r}, individual {p.individual_ids[0]}"
+            kwargs = {"events": list(_first(p.events))}
+            for name in ("parameters", "inputs", "initial_state"):
+                value = getattr(p, name, None)
+                if value is not None:
+                    kwargs[name] = _first(value)
         with atomic_path(out) as tmp:
-            write_sbml(p.model, tmp, **kwargs)
-    stdout.print(f"Wrote SBML of model {p.model.name!r} to {out}", markup=False)
+            write_sbml(chosen, tmp, **kwargs)
+    stdout.print(f"Wrote SBML of model {chosen.name!r} ({what}) to {out}", markup=False)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 
@@ -271,7 +262,7 @@ def _with_model(scenario, model: str):
 # ------------------------------------------------------------------------------------------------- schema
 @app.command()
 def schema(
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the schema to this file instead of stdout."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write the schema to this file instead of stdout."),
 ) -> None:
     """Print (or write) the JSON Schema of scenario files."""
     from ..io.writers import write_json

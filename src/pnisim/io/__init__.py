@@ -9,4 +9,7 @@ from .writers import (
     write_tidy_csv as write_tidy_csv,
 )
 
-__all__ = ["atomic_path", "check_output_dir", "jsonable", "staged_output_dir", "write_json", "write_netcdf", "write_tidy_csv"]
+__all__ = [
+    "atomic_path", "check_output_dir", "jsonable", "staged_output_dir", "write_json", "write_netcdf",
+    "write_tidy_csv",
+]

@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .writers import current_umask
+
 __all__ = ["check_output_dir", "staged_output_dir"]
 
 
@@ -57,6 +59,7 @@ def staged_output_dir(target: str | os.PathLike, *, overwrite: bool = False) -> 
     try:
         yield stage
         check_output_dir(target, overwrite=overwrite)  # something may have appeared during the run
+        os.chmod(stage, 0o777 & ~current_umask())  # mkdtemp makes it private (0700)
         _swap_into_place(stage, target)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

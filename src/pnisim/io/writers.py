@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["atomic_path", "write_netcdf", "write_tidy_csv", "write_json", "jsonable", "TIDY_COLUMNS"]
+__all__ = ["TIDY_COLUMNS", "atomic_path", "jsonable", "write_json", "write_netcdf", "write_tidy_csv"]
 
 TIDY_COLUMNS = ("individual", "time_h", "day", "clock_time", "variable", "value", "unit")
 
@@ -39,11 +39,20 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file private (0600); the result gets the permissions of an ordinary new file
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
+
+
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
@@ -114,7 +123,10 @@ def write_tidy_csv(ds: xr.Dataset, path: str | os.PathLike, *, variables=None) -
     t = np.asarray(ds["time"].values, dtype=float)
     day = np.asarray(ds["day"].values) if "day" in ds.coords else np.floor(t / 24.0).astype(int)
     clock = np.asarray(ds["clock_time"].values, dtype=float) if "clock_time" in ds.coords else np.mod(t, 24.0)
-    ids = np.asarray(ds["individual"].values).astype(str) if "individual" in ds.coords else np.arange(ds.sizes["individual"]).astype(str)
+    if "individual" in ds.coords:
+        ids = np.asarray(ds["individual"].values).astype(str)
+    else:
+        ids = np.arange(ds.sizes["individual"]).astype(str)
     n_ind, n_t = len(ids), len(t)
     frames = []
     for name in names:

@@ -261,7 +261,8 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
         )
         status = np.where(burn_status != 0, burn_status, ds["status"].values)
         burn_failed += int(np.sum(burn_status != 0))
-        ds = ds[keep + ["status"]]
+        # Rebuilt rather than ds[keep]: keeps the requested order and the per-individual parameter coordinates.
+        ds = xr.Dataset({v: ds[v] for v in [*keep, "status"]}, coords=ds.coords, attrs=ds.attrs)
         ds["status"] = ds["status"].copy(data=status)
         parts.append(ds)
         report(hi / n, f"Simulated {hi} of {n} individual(s)")

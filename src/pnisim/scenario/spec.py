@@ -197,7 +197,7 @@ class Quantity(_Spec):
         if isinstance(data, str):
             parsed = U.split_quantity(data)
             if parsed is None:
-                raise _Problem("a quantity such as '2 ng/kg' (a number, then a unit)")
+                raise _Problem("a number followed by a unit, e.g. '15 min' or '2 ng/kg'")
             return {"value": parsed[0], "unit": parsed[1]}
         if isinstance(data, Mapping) and isinstance(data.get("unit"), str):
             return {**data, "unit": data["unit"].strip()}
@@ -603,7 +603,7 @@ class Scenario(_Spec):
     # ---- derived values (no side effects)
     def canonical_json(self) -> str:
         """The validated spec as canonical JSON (sorted keys, no spaces): what :meth:`spec_hash` hashes."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                           allow_nan=False)
 
     def spec_hash(self) -> str:
@@ -637,7 +637,8 @@ class Scenario(_Spec):
         return dumps_toml(self.model_dump(mode="json", exclude_none=True))
 
     def to_yaml(self) -> str:
-        return yaml.safe_dump(self.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=True)
+        # allow_unicode=False: non-ASCII is escaped, so NEL or U+2028 in a label cannot turn into a line break
+        return yaml.safe_dump(self.model_dump(mode="json", exclude_none=True), sort_keys=False, allow_unicode=False)
 
 
 def _exposure_who(i: int, e: Any) -> str:
@@ -688,8 +689,9 @@ def _person_parameters(s: Scenario, model: Model) -> dict[str, float]:
         value = q.value if not q.unit else U.convert_to_model_unit(q.value, q.unit, par.unit, what)
         lo, hi = par.resolved_bounds
         if not math.isfinite(value) or (lo < hi and not lo <= value <= hi):
+            unit = "(dimensionless)" if par.unit == "1" else par.unit
             raise SpecError(
-                f"{what} must be a number in [{U.format_number(lo)}, {U.format_number(hi)}] {par.unit} (the "
+                f"{what} must be a number in [{U.format_number(lo)}, {U.format_number(hi)}] {unit} (the "
                 f"parameter's plausible bounds). Got {str(q)!r} instead."
             )
         values[qualified] = value
@@ -712,9 +714,9 @@ def _check_scenario(s: Scenario) -> None:
 
     # -- run
     r = s.run
-    duration = _range(r.duration, U.TIME, "The 'duration' of [run]", 0.0, MAX_DURATION_H)
+    duration = _range(r.duration, U.TIME, "The 'duration' of [run]", 0.0, MAX_DURATION_H, above_hi="100 years")
     sampling = _range(r.sampling, U.TIME, "The 'sampling' of [run]", 0.0, None)
-    _range(r.burn_in, U.TIME, "The 'burn_in' of [run]", 0.0, MAX_BURN_IN_H, lo_open=False)
+    _range(r.burn_in, U.TIME, "The 'burn_in' of [run]", 0.0, MAX_BURN_IN_H, lo_open=False, above_hi="365 d")
     if sampling > duration:
         raise SpecError(
             f"The 'sampling' of [run] must be <= the run's 'duration' ({r.duration}). Got {str(r.sampling)!r} instead."
@@ -830,7 +832,7 @@ def _message(err: dict, raw: Any) -> tuple[type[SpecError], str, BaseException |
         return SpecError, (f"The 'type' of {owner} must be one of {', '.join(EXPOSURE_TYPES)}. Got {tag!r} instead."
                            f"{_did_you_mean(tag, list(EXPOSURE_TYPES))}"), None
     if kind == "union_tag_not_found":
-        return SpecError, f"{subject} needs a 'type': one of {', '.join(EXPOSURE_TYPES)}. {got}", None
+        return SpecError, f"The 'type' of {owner} is required: one of {', '.join(EXPOSURE_TYPES)}. {got}", None
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = _did_you_mean(err.get("input"), options) if isinstance(err.get("input"), str) else ""
@@ -838,7 +840,8 @@ def _message(err: dict, raw: Any) -> tuple[type[SpecError], str, BaseException |
     bounds = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}
     if kind in bounds:
         limit = next(iter(ctx.values()))
-        return SpecError, f"{subject} must be a number {bounds[kind]} {_show(limit)}. {got}", None
+        what = "an integer" if isinstance(limit, int) and isinstance(err.get("input"), int) else "a number"
+        return SpecError, f"{subject} must be {what} {bounds[kind]} {_show(limit)}. {got}", None
     if kind in ("too_short", "too_long"):
         n = ctx.get("min_length", ctx.get("max_length"))
         word = "at least" if kind == "too_short" else "at most"

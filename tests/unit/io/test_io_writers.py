@@ -131,10 +131,9 @@ def test_staged_output_dir_success(tmp_path):
 
 def test_staged_output_dir_failure_leaves_nothing(tmp_path):
     target = tmp_path / "deep" / "er" / "out"
-    with pytest.raises(RuntimeError):
-        with O.staged_output_dir(target) as stage:
-            (stage / "a.txt").write_text("1")
-            raise RuntimeError("solver exploded")
+    with pytest.raises(RuntimeError), O.staged_output_dir(target) as stage:
+        (stage / "a.txt").write_text("1")
+        raise RuntimeError("solver exploded")
     assert list(tmp_path.iterdir()) == []  # created parents removed as well
 
 
@@ -144,9 +143,8 @@ def test_existing_non_empty_dir_needs_overwrite(tmp_path):
     (target / "old.txt").write_text("old")
     with pytest.raises(FileExistsError, match="--overwrite"):
         O.check_output_dir(target)
-    with pytest.raises(FileExistsError):
-        with O.staged_output_dir(target):
-            pass
+    with pytest.raises(FileExistsError), O.staged_output_dir(target):
+        pass
     assert (target / "old.txt").exists() and leftovers(tmp_path) == []
     with O.staged_output_dir(target, overwrite=True) as stage:
         (stage / "new.txt").write_text("new")
@@ -158,10 +156,9 @@ def test_failed_overwrite_keeps_old_directory(tmp_path):
     target = tmp_path / "out"
     target.mkdir()
     (target / "old.txt").write_text("old")
-    with pytest.raises(ValueError):
-        with O.staged_output_dir(target, overwrite=True) as stage:
-            (stage / "new.txt").write_text("new")
-            raise ValueError("bad")
+    with pytest.raises(ValueError), O.staged_output_dir(target, overwrite=True) as stage:
+        (stage / "new.txt").write_text("new")
+        raise ValueError("bad")
     assert sorted(p.name for p in target.iterdir()) == ["old.txt"]
     assert leftovers(tmp_path) == []
 
@@ -174,3 +171,12 @@ def test_empty_existing_dir_is_used_and_file_is_refused(tmp_path):
     (tmp_path / "file").write_text("f")
     with pytest.raises(FileExistsError, match="not a directory"):
         O.check_output_dir(tmp_path / "file", overwrite=True)
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    mask = W.current_umask()
+    path = W.write_json({"a": 1}, tmp_path / "s.json")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+    with O.staged_output_dir(tmp_path / "out") as stage:
+        (stage / "x").write_text("x")
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~mask

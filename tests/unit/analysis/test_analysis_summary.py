@@ -10,9 +10,9 @@ import pytest
 from pnisim.analysis import summary as S
 
 try:
-    from . import _runs as R
+    from . import _analysis_runs as R
 except ImportError:  # tests/ is not a package: pytest puts this directory on sys.path
-    import _runs as R
+    import _analysis_runs as R
 
 
 def circadian(t, peak_clock=9.0, mean=200.0, amp=150.0):
@@ -46,7 +46,8 @@ def test_cortisol_day_peak_nadir_and_car():
 def test_cortisol_day_uses_each_individuals_wake_time():
     t = np.arange(0.0, 48.0 + 1e-9, 5 / 60)
     sal = np.stack([car_saliva(t, wake=6.0), car_saliva(t, wake=8.0)])
-    ds = R.make_ds(t, {"cortisol_serum": np.stack([circadian(t)] * 2), "cortisol_saliva": sal}, wake=np.array([6.0, 8.0]))
+    serum = np.stack([circadian(t)] * 2)
+    ds = R.make_ds(t, {"cortisol_serum": serum, "cortisol_saliva": sal}, wake=np.array([6.0, 8.0]))
     rows = S.cortisol_day(ds, day=0)["individuals"]
     assert rows["p0000"]["wake_time"] == 6.0 and rows["p0001"]["wake_time"] == 8.0
     assert rows["p0000"]["car_pct"] > 20 and rows["p0001"]["car_pct"] > 20  # each sees its own bump
@@ -97,7 +98,8 @@ def test_acute_stress_response_known_peaks():
 
 
 # ------------------------------------------------------------------------------------------------- LPS
-TAUS = {"tnf": (1.5, 500.0), "acth": (2.0, 60.0), "il6": (2.5, 1000.0), "il10": (3.0, 80.0), "cortisol_serum": (3.5, 400.0)}
+TAUS = {"tnf": (1.5, 500.0), "acth": (2.0, 60.0), "il6": (2.5, 1000.0), "il10": (3.0, 80.0),
+        "cortisol_serum": (3.5, 400.0)}
 
 
 def lps_run(scale=(1.0,), status=None):
@@ -136,7 +138,7 @@ def test_exposures_and_representative_day():
 
 # ------------------------------------------------------------------------------------------------- summary table
 def test_summary_table_single_individual():
-    ds, bolus = lps_run()
+    ds, _bolus = lps_run()
     rows = S.summary_table(ds, R.scenario(R.exposure("lps_bolus", 2, "08:00")))
     by = {r.quantity: r for r in rows}
     assert by["TNF-α peak after LPS"].value == pytest.approx(505.0, rel=1e-4)
@@ -150,7 +152,7 @@ def test_summary_table_single_individual():
 def test_summary_table_population_median_and_range_skip_failed():
     scale = np.array([0.6, 0.8, 1.0, 1.2, 1.4, 50.0])
     status = np.array([0, 0, 0, 0, 0, 3])  # the last individual failed: its (absurd) values must not count
-    ds, bolus = lps_run(scale, status=status)
+    ds, _bolus = lps_run(scale, status=status)
     rows = S.summary_table(ds, R.scenario(R.exposure("lps_bolus", 2, "08:00")))
     by = {r.quantity: r for r in rows}
     assert by["Individuals solved"].value == 5
@@ -161,7 +163,7 @@ def test_summary_table_population_median_and_range_skip_failed():
 
 
 def test_summary_table_clock_time_note_and_stress_rows():
-    ds, onset = stress_run(scale=(1.0,))
+    ds, _onset = stress_run(scale=(1.0,))
     rows = S.summary_table(ds, R.scenario(R.exposure("acute_stressor", 1, "14:00")))
     by = {r.quantity: r for r in rows}
     assert by["Serum cortisol peak after stressor"].value == pytest.approx(450.0, rel=1e-4)
@@ -183,7 +185,8 @@ def test_missing_variables_are_left_out():
     ds = R.make_ds(t, {"tnf": R.pulse(t, 32.0, 1.5, 100.0)})
     rows = S.summary_table(ds, R.scenario(R.exposure("lps_bolus", 1, "08:00")))
     names = [r.quantity for r in rows]
-    assert "TNF-α peak after LPS" in names and "IL-6 peak after LPS" not in names and "Serum cortisol peak" not in names
+    assert "TNF-α peak after LPS" in names
+    assert "IL-6 peak after LPS" not in names and "Serum cortisol peak" not in names
 
 
 def test_falling_curve_is_reported_as_no_rise():

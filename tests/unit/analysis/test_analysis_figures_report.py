@@ -14,9 +14,9 @@ from pnisim.analysis.summary import summary_table
 from pnisim.model.library import get_model
 
 try:
-    from . import _runs as R
+    from . import _analysis_runs as R
 except ImportError:  # tests/ is not a package: pytest puts this directory on sys.path
-    import _runs as R
+    import _analysis_runs as R
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -46,7 +46,8 @@ def texts(fig):
 
 def test_every_figure_has_title_units_and_footer():
     figs = F.figures(run(), SCEN)
-    assert set(figs) == {"cortisol_run.png", "cortisol_day.png", "stress_response.png", "lps_cytokines.png", "lps_hpa.png"}
+    assert set(figs) == {"cortisol_run.png", "cortisol_day.png", "stress_response.png", "lps_cytokines.png",
+                         "lps_hpa.png"}
     for name, fig in figs.items():
         assert fig.get_suptitle(), name
         assert F.FOOTER in texts(fig), name

@@ -1,0 +1,1 @@
+"""pnisim.evidence"""
