@@ -272,8 +272,10 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
     )
     t = out["time"].values
     out = out.assign_coords(
-        clock_time=("time", np.round(np.mod(t, 24.0), 9), {"units": "h", "long_name": "clock time (hours after midnight)"}),
-        day=("time", np.floor(np.round(t, 9) / 24.0).astype(np.int64), {"units": "d", "long_name": "day of the run (0 = first)"}),
+        clock_time=("time", np.round(np.mod(t, 24.0), 9),
+                    {"units": "h", "long_name": "clock time (hours after midnight)"}),
+        day=("time", np.floor(np.round(t, 9) / 24.0).astype(np.int64),
+             {"units": "d", "long_name": "day of the run (0 = first)"}),
     )
     out.attrs.update(p.provenance)
     out.attrs["failed_individuals"] = int(np.sum(out["status"].values != 0))

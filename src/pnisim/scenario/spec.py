@@ -393,9 +393,10 @@ def _range(q: Quantity, dim: U.Dimension, what: str, lo: float, hi: float | None
 
 
 class AcuteStressor(_Timed):
-    """A Trier-type psychosocial stressor: the stress input rises by ``intensity`` for ``duration``.
+    """A Trier-type psychosocial stressor: the acute-stress input rises by ``intensity`` for ``duration``.
 
-    Mechanism: stress multiplies the CRH drive, K·(1 + stress) (Somvanshi 2020). ``intensity = 1`` is pnisim's
+    Mechanism: the core's ``acute_stress`` coupling boosts pituitary ACTH secretion, ×(1 + gain·intensity)
+    (grade C; chronic stress instead raises the slow CRH drive of Somvanshi 2020). ``intensity = 1`` is pnisim's
     nominal Trier Social Stress Test (Kirschbaum C et al. 1993 Neuropsychobiology 28:76); its size in cortisol
     is calibrated, the step shape is an assumption. Overlapping stressors add.
     """
@@ -405,7 +406,7 @@ class AcuteStressor(_Timed):
     intensity: Number = Field(1.0, ge=0, description="added to the stress input while active (dimensionless)")
 
     METADATA: ClassVar[dict[str, Any]] = {
-        "mechanism": "stress input += intensity for the duration (CRH drive K*(1 + stress))",
+        "mechanism": "acute_stress input += intensity for the duration (ACTH secretion x (1 + gain*acute_stress))",
         "evidence_grade": "C",
         "assumptions": ["a rectangular stress pulse; intensity 1 = a Trier Social Stress Test"],
         "references": ["Kirschbaum C, Pirke KM, Hellhammer DH. Neuropsychobiology 1993;28:76-81"],
@@ -417,7 +418,7 @@ class AcuteStressor(_Timed):
 
     def effects(self, win: RunWindow) -> list[Effect]:
         d = self.duration.to(U.TIME, "duration")
-        return [Pulse("stress", self.start_h, self.start_h + d, self.intensity, self.name())]
+        return [Pulse("acute_stress", self.start_h, self.start_h + d, self.intensity, self.name())]
 
 
 class LpsBolus(_Timed):
@@ -571,7 +572,7 @@ EXPOSURE_TYPES = tuple(EXPOSURE_CLASSES)
 
 # Model names each exposure needs (checked against the scenario's model).
 _NEEDS: dict[str, tuple[str, str]] = {
-    "acute_stressor": ("input", "stress"),
+    "acute_stressor": ("input", "acute_stress"),
     "chronic_stress": ("input", "stress"),
     "lps_bolus": ("state", "E"),
     "lps_infusion": ("input", "lps_infusion"),
@@ -758,9 +759,10 @@ def _check_scenario(s: Scenario) -> None:
     per_person_engine = 16.0 * n_times * (len(model.observable_names) + 2 * len(model.state_names))
     need = 16.0 * s.population.size * n_times * n_vars  # engine.simulate.estimate_bytes, in floats
     if not need <= MEMORY_LIMIT or not per_person_engine <= MEMORY_LIMIT:
+        times = _show(math.floor(n_times) if math.isfinite(n_times) else n_times)
         raise ResourceLimitError(
             f"The 'size' of [population] and the [run] sampling need about {_gib(max(need, per_person_engine))} for "
-            f"{s.population.size} individuals x {_show(math.floor(n_times) if math.isfinite(n_times) else n_times)} output times x {n_vars} variables; the "
+            f"{s.population.size} individuals x {times} output times x {n_vars} variables; the "
             f"limit is {_gib(MEMORY_LIMIT)}. Sample less often, keep fewer outputs, or split the population. "
             f"Got size {s.population.size} and sampling {str(r.sampling)!r} instead."
         )
@@ -920,7 +922,8 @@ def load_scenario(path: str | Path) -> Scenario:
     fmt = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}.get(p.suffix.lower())
     if fmt is None:
         raise SpecError(
-            f"The scenario file {str(p)!r} must end in .toml, .yaml or .yml. Got {p.suffix or 'no extension'!r} instead."
+            f"The scenario file {str(p)!r} must end in .toml, .yaml or .yml. "
+            f"Got {p.suffix or 'no extension'!r} instead."
         )
     try:
         size = p.stat().st_size
@@ -932,7 +935,9 @@ def load_scenario(path: str | Path) -> Scenario:
     except FileNotFoundError:
         raise SpecError(f"The scenario file {str(p)!r} does not exist.") from None
     except UnicodeDecodeError as exc:
-        raise SpecError(f"The scenario file {str(p)!r} must be UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+        raise SpecError(
+            f"The scenario file {str(p)!r} must be UTF-8 text ({exc.reason} at byte {exc.start})."
+        ) from None
     except IsADirectoryError:
         raise SpecError(f"The scenario file {str(p)!r} is a directory, not a file.") from None
     return loads_scenario(text, fmt, source=str(p))  # type: ignore[arg-type]

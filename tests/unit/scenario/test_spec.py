@@ -239,7 +239,8 @@ def test_bad_input_battery(case):
 
 
 def test_nan_from_yaml(tmp_path):
-    p = write(tmp_path, "nan.yaml", "exposures:\n- {type: lps_bolus, day: 1, time: '08:00', dose: {value: .nan, unit: ng/kg}}\n")
+    text = "exposures:\n- {type: lps_bolus, day: 1, time: '08:00', dose: {value: .nan, unit: ng/kg}}\n"
+    p = write(tmp_path, "nan.yaml", text)
     with pytest.raises(SpecError) as info:
         load_scenario(p)
     assert "'dose'" in str(info.value) and "nan" in str(info.value) and str(p) in str(info.value)
