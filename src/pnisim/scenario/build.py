@@ -5,9 +5,10 @@ times, an N×P parameter array (the person, then population variability), baseli
 per individual. :func:`run_scenario` executes a plan: a burn-in without exposures settles each individual,
 then the recorded run applies the events, in chunks of at most 1,000 individuals.
 
-Exposures become engine events: boluses are ``add_state`` events; inputs (stress, LPS infusion) are
-piecewise constant and set with ``set_input`` at every change point, their value being the input's baseline
-plus every active contribution (chronic level + acute stressor intensities; overlapping infusions add).
+Exposures become engine events: boluses are ``add_state`` events; inputs are piecewise constant and set with
+``set_input`` at every change point, their value being the input's baseline plus every active contribution:
+chronic stress levels on ``stress`` (the slow CRH drive), acute stressor intensities on ``acute_stress`` (the
+pituitary response; overlapping stressors add), infusion rates on ``lps_infusion`` (overlapping infusions add).
 """
 
 from __future__ import annotations

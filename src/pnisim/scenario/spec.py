@@ -403,7 +403,7 @@ class AcuteStressor(_Timed):
 
     type: Literal["acute_stressor"] = "acute_stressor"
     duration: Quantity = Field(description="length (> 0, <= 12 h)")
-    intensity: Number = Field(1.0, ge=0, description="added to the stress input while active (dimensionless)")
+    intensity: Number = Field(1.0, ge=0, description="added to the acute_stress input while active (dimensionless)")
 
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "acute_stress input += intensity for the duration (ACTH secretion x (1 + gain*acute_stress))",
@@ -524,7 +524,8 @@ class ChronicStress(_Spec):
     """Chronic stress (caregiving, work): the stress input follows a piecewise-constant schedule.
 
     ``from_day`` counts days since midnight of day 0, like every other time; ``from_day = 0`` always means the
-    start of the run. The level is 0 before the first step. Acute stressors add on top of the chronic level.
+    start of the run. The level is 0 before the first step. Acute stressors act on top of it through their own
+    input (``acute_stress``).
     """
 
     type: Literal["chronic_stress"] = "chronic_stress"
@@ -532,7 +533,7 @@ class ChronicStress(_Spec):
     schedule: list[StressStep] = Field(min_length=1, description="steps with strictly increasing from_day")
 
     METADATA: ClassVar[dict[str, Any]] = {
-        "mechanism": "stress input = level from each from_day (plus any active acute stressors)",
+        "mechanism": "stress input (CRH drive K*(1 + stress)) = level from each from_day",
         "evidence_grade": "C",
         "assumptions": ["chronic stress as a constant raise of the CRH drive between change points"],
         "references": ["Karin O et al. Mol Syst Biol 2020;16:e9510 (gland masses under chronic drive)"],
