@@ -51,7 +51,7 @@ def test_every_coupling_is_graded_and_cited(model):
 
 def test_rhs_and_jacobian_finite_at_initial_state(model):
     kernel = compile_model(model)
-    y, p, u = model.initial_state(), model.parameter_values(), model.input_defaults()
+    y, p, u = model.initial_state(), kernel.extend(model.parameter_values()), model.input_defaults()
     dy = np.zeros(len(y))
     J = np.zeros((len(y), len(y)))
     kernel.rhs(0.0, y, p, u, dy)
@@ -62,7 +62,7 @@ def test_rhs_and_jacobian_finite_at_initial_state(model):
 def test_jacobian_matches_finite_differences(model):
     kernel = compile_model(model)
     y = model.initial_state() * 1.05 + 1e-3
-    p, u = model.parameter_values(), model.input_defaults()
+    p, u = kernel.extend(model.parameter_values()), model.input_defaults()
     n = len(y)
     J = np.zeros((n, n))
     kernel.jac(1.0, y, p, u, J)

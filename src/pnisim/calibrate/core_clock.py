@@ -41,14 +41,15 @@ SETTLE_DAYS = 8
 
 #: (parameter, lower, upper, initial, log-scale)
 FREE = (
-    ("clock.drive_lag", 5.0, 13.0, 7.5, False),
-    ("clock.depth", 0.1, 1.0, 0.7, False),
-    ("hpa.V_cort", 0.5, 40.0, 4.0, True),
-    ("hpa.k_starp", 0.2, 5.0, 0.45, True),
-    ("hpa.k_acth", 0.2, 5.0, 0.43, True),
-    ("clock.car_amp", 0.05, 40.0, 3.0, True),
-    ("clock.car_delay", 0.0, 0.75, 0.25, False),
-    ("clock.car_width", 0.1, 1.0, 0.4, False),
+    ("clock.drive_lag", 5.0, 13.0, 7.7, False),
+    ("clock.depth", 0.1, 1.0, 0.63, False),
+    ("hpa.V_cort", 0.5, 40.0, 9.5, True),
+    ("hpa.k_starp", 0.2, 5.0, 4.0, True),
+    ("hpa.k_acth", 0.2, 5.0, 0.25, True),
+    ("clock.car_amp", 0.05, 40.0, 1.4, True),
+    ("clock.car_delay", 0.0, 0.75, 0.27, False),
+    # >= 0.3 h: a narrower awakening pulse fits no better and costs the solver ~2x the steps per day
+    ("clock.car_width", 0.3, 1.0, 0.35, False),
 )
 CAR_TARGET, CAR_SD = 50.0, 8.0  # % rise; SD sets the penalty width (CI 38–75 %)
 

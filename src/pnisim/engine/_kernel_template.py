@@ -1,4 +1,4 @@
-"""Batched Rosenbrock-Wanner (Rodas5P) ODE kernel -- solver TEMPLATE.
+"""Batched ODE kernel -- solver TEMPLATE: Rodas5P (stiff) and DOP853 with automatic stiffness switching.
 
 This file is not imported on its own: ``pnisim.engine._build.build_kernel`` appends it to generated model
 source (which defines ``N_STATES``, ``rhs``, ``jac`` and ``dfdt``) and imports the combined file, so that
@@ -6,6 +6,13 @@ numba's on-disk cache (``cache=True``) works across processes.
 
 Solver summary
 --------------
+* Methods (``method`` argument of solve_batch): 0 = Rodas5P throughout; 1 = "auto": DOP853 (explicit
+  Runge-Kutta 8(5,3), Dormand & Prince / Hairer, Solving ODEs I §II.10; error norm |h|*e5/sqrt((e5 + 0.01*e3)*n);
+  7th-order dense output with 3 extra stages; step factor 0.9*err^(-1/8) in [0.333, 6]) with Hairer's
+  stiffness detection (|h*lambda| estimated from the last two stages at t + h; > 6.1 for 15 accepted steps
+  switches the individual to Rodas5P).  In Rodas5P mode, every 20 accepted steps a power-iteration estimate
+  rho of the spectral radius of J decides the way back: explicit again when rho * h/2 < 6.1.  Non-stiff
+  problems never pay for a Jacobian or an LU; stiff ones get an L-stable method.
 * Method: Rodas5P (8 stages, L-stable, stiffly accurate Rosenbrock-Wanner), order 5; embedded order 4
   (error estimate = last stage k8); stiff-aware dense output of order 4:
   y(t+th*h) = (1-th)*y0 + th*(y1 + (1-th)*(D1 + th*(D2 + th*D3))), D_j = sum_i H_ji k_i.
@@ -33,7 +40,8 @@ Solver summary
   fastmath=False, error_model="numpy" (float division by zero gives inf/NaN, never an exception).
 """
 
-# NOTE: the global names ``N_STATES``, ``rhs``, ``jac`` and ``dfdt`` used below are NOT defined in this file:
+# NOTE: the global names ``N_STATES``, ``N_DERIVED``, ``derive``, ``rhs``, ``jac`` and ``dfdt`` used below are NOT
+# defined in this file:
 # they come from the generated model prelude that _build.build_kernel places in front of this template.
 
 import math
@@ -112,6 +120,36 @@ STATUS_STEP_UNDERFLOW = 2
 STATUS_NONFINITE = 3
 STATUS_SINGULAR = 4
 
+
+# DOP853 coefficients (Hairer, Norsett & Wanner, Solving ODEs I, 2nd ed. 1993, §II.10; Dormand & Prince 1980
+# RK8(7)13M with Hairer's 5/3 error estimator and 7th-order dense output).  Published constants.
+_DOP_C = np.array([0.0, 0.05260015195876773, 0.0789002279381516, 0.1183503419072274, 0.2816496580927726, 0.3333333333333333, 0.25, 0.3076923076923077, 0.6512820512820513, 0.6, 0.8571428571428571, 1.0, 1.0, 0.1, 0.2, 0.7777777777777778])
+_DOP_A = np.array([
+    [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.05260015195876773, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.0197250569845379, 0.0591751709536137, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.02958758547680685, 0.0, 0.08876275643042054, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.2413651341592667, 0.0, -0.8845494793282861, 0.924834003261792, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.037037037037037035, 0.0, 0.0, 0.17082860872947386, 0.12546768756682242, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.037109375, 0.0, 0.0, 0.17025221101954405, 0.06021653898045596, -0.017578125, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.03709200011850479, 0.0, 0.0, 0.17038392571223998, 0.10726203044637328, -0.015319437748624402, 0.008273789163814023, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.6241109587160757, 0.0, 0.0, -3.3608926294469414, -0.868219346841726, 27.59209969944671, 20.154067550477894, -43.48988418106996, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.47766253643826434, 0.0, 0.0, -2.4881146199716677, -0.590290826836843, 21.230051448181193, 15.279233632882423, -33.28821096898486, -0.020331201708508627, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [-0.9371424300859873, 0.0, 0.0, 5.186372428844064, 1.0914373489967295, -8.149787010746927, -18.52006565999696, 22.739487099350505, 2.4936055526796523, -3.0467644718982196, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [2.273310147516538, 0.0, 0.0, -10.53449546673725, -2.0008720582248625, -17.9589318631188, 27.94888452941996, -2.8589982771350235, -8.87285693353063, 12.360567175794303, 0.6433927460157636, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.054293734116568765, 0.0, 0.0, 0.0, 0.0, 4.450312892752409, 1.8915178993145003, -5.801203960010585, 0.3111643669578199, -0.1521609496625161, 0.20136540080403034, 0.04471061572777259, 0.0, 0.0, 0.0, 0.0],
+    [0.056167502283047954, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25350021021662483, -0.2462390374708025, -0.12419142326381637, 0.15329179827876568, 0.00820105229563469, 0.007567897660545699, -0.008298, 0.0, 0.0, 0.0],
+    [0.03183464816350214, 0.0, 0.0, 0.0, 0.0, 0.028300909672366776, 0.053541988307438566, -0.05492374857139099, 0.0, 0.0, -0.00010834732869724932, 0.0003825710908356584, -0.00034046500868740456, 0.1413124436746325, 0.0, 0.0],
+    [-0.42889630158379194, 0.0, 0.0, 0.0, 0.0, -4.697621415361164, 7.683421196062599, 4.06898981839711, 0.3567271874552811, 0.0, 0.0, 0.0, -0.0013990241651590145, 2.9475147891527724, -9.15095847217987, 0.0]
+])
+_DOP_E3 = np.array([-0.18980075407240762, 0.0, 0.0, 0.0, 0.0, 4.450312892752409, 1.8915178993145003, -5.801203960010585, -0.4226823213237919, -0.1521609496625161, 0.20136540080403034, 0.02265179219836082, 0.0])
+_DOP_E5 = np.array([0.01312004499419488, 0.0, 0.0, 0.0, 0.0, -1.2251564463762044, -0.4957589496572502, 1.6643771824549864, -0.35032884874997366, 0.3341791187130175, 0.08192320648511571, -0.022355307863886294, 0.0])
+_DOP_D = np.array([
+    [-8.428938276109013, 0.0, 0.0, 0.0, 0.0, 0.5667149535193777, -3.0689499459498917, 2.38466765651207, 2.117034582445028, -0.871391583777973, 2.2404374302607883, 0.6315787787694688, -0.08899033645133331, 18.148505520854727, -9.194632392478356, -4.436036387594894],
+    [10.427508642579134, 0.0, 0.0, 0.0, 0.0, 242.28349177525817, 165.20045171727028, -374.5467547226902, -22.113666853125306, 7.733432668472264, -30.674084731089398, -9.332130526430229, 15.697238121770845, -31.139403219565178, -9.35292435884448, 35.81684148639408],
+    [19.985053242002433, 0.0, 0.0, 0.0, 0.0, -387.0373087493518, -189.17813819516758, 527.8081592054236, -11.57390253995963, 6.8812326946963, -1.0006050966910838, 0.7777137798053443, -2.778205752353508, -60.19669523126412, 84.32040550667716, 11.99229113618279],
+    [-25.69393346270375, 0.0, 0.0, 0.0, 0.0, -154.18974869023643, -231.5293791760455, 357.6391179106141, 93.40532418362432, -37.45832313645163, 104.0996495089623, 29.8402934266605, -43.53345659001114, 96.32455395918828, -39.17726167561544, -149.72683625798564]
+])
 
 # ---------------------------------------------------------------------------------------------------------
 # Dense LU with partial pivoting (kept in two functions so a sparse generated version can replace them).
@@ -337,13 +375,183 @@ def _apply_events(t, e, y, u, ev_t, ev_kind, ev_idx, ev_val, n_ev):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# DOP853 (explicit, order 8) and the stiffness switch
+# ---------------------------------------------------------------------------------------------------------
+
+# FMA contraction and reassociation, but no 'nnan'/'ninf': NaN/inf still reach the finiteness checks
+_DOP_FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
+_DOP_NSTAGES = 12  # stages of the step; stage 13 (index 12) is f(t + h, y_new) (first-same-as-last)
+_DOP_SAFETY = 0.9
+_DOP_FACMIN = 0.333
+_DOP_FACMAX = 6.0
+_DOP_EXPONENT = -1.0 / 8.0
+_STIFF_HLAMB = 6.1  # |h*lambda| beyond DOP853's real stability boundary
+_STIFF_COUNT = 15  # consecutive stiff signals before switching to Rodas5P (Hairer's dop853 uses 15)
+_NONSTIFF_CHECK = 20  # Rodas5P steps between checks whether the explicit method would be cheaper again
+
+METHOD_RODAS5P = 0
+METHOD_AUTO = 1
+MODE_EXPLICIT = 0
+MODE_STIFF = 1
+
+
+@numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
+def _dop_step(t, h, y, p, u, KD, ynew, ytmp, ys11, rtol, atol):
+    """One DOP853 step from (t, y) with KD[0] = f(t, y). Fills KD[1..12] (KD[12] = f(t+h, ynew)) and ynew.
+
+    Returns (error norm, |h*lambda| estimate).  12 rhs evaluations.
+    """
+    n = y.shape[0]
+    for s in range(1, _DOP_NSTAGES):
+        for i in range(n):
+            acc = 0.0
+            for j in range(s):
+                acc += _DOP_A[s, j] * KD[j, i]
+            ytmp[i] = y[i] + h * acc
+        rhs(t + _DOP_C[s] * h, ytmp, p, u, KD[s])
+    for i in range(n):  # the input of the last stage, also at t + h: used by the stiffness test
+        ys11[i] = ytmp[i]
+    for i in range(n):
+        acc = 0.0
+        for j in range(_DOP_NSTAGES):
+            acc += _DOP_A[_DOP_NSTAGES, j] * KD[j, i]
+        ynew[i] = y[i] + h * acc
+    rhs(t + h, ynew, p, u, KD[_DOP_NSTAGES])
+    e5 = 0.0
+    e3 = 0.0
+    for i in range(n):
+        a5 = 0.0
+        a3 = 0.0
+        for j in range(_DOP_NSTAGES + 1):
+            a5 += _DOP_E5[j] * KD[j, i]
+            a3 += _DOP_E3[j] * KD[j, i]
+        sk = atol[i] + rtol * max(abs(y[i]), abs(ynew[i]))
+        e5 += (a5 / sk) ** 2
+        e3 += (a3 / sk) ** 2
+    if e5 == 0.0 and e3 == 0.0:
+        err = 0.0
+    else:
+        err = abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * n)
+    num = 0.0
+    den = 0.0
+    for i in range(n):
+        num += (KD[_DOP_NSTAGES, i] - KD[_DOP_NSTAGES - 1, i]) ** 2
+        den += (ynew[i] - ys11[i]) ** 2
+    hlamb = abs(h) * math.sqrt(num / den) if den > 0.0 else 0.0
+    return err, hlamb
+
+
+@numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
+def _dop_dense(t, h, y, ynew, p, u, KD, F, ytmp):
+    """The 7th-order continuous extension of the last DOP853 step (3 extra rhs evaluations)."""
+    n = y.shape[0]
+    for s in range(_DOP_NSTAGES + 1, 16):
+        for i in range(n):
+            acc = 0.0
+            for j in range(s):
+                acc += _DOP_A[s, j] * KD[j, i]
+            ytmp[i] = y[i] + h * acc
+        rhs(t + _DOP_C[s] * h, ytmp, p, u, KD[s])
+    for i in range(n):
+        dy = ynew[i] - y[i]
+        F[0, i] = dy
+        F[1, i] = h * KD[0, i] - dy
+        F[2, i] = 2.0 * dy - h * (KD[_DOP_NSTAGES, i] + KD[0, i])
+        for k in range(4):
+            acc = 0.0
+            for j in range(16):
+                acc += _DOP_D[k, j] * KD[j, i]
+            F[3 + k, i] = h * acc
+
+
+@numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
+def _dop_eval(x, y0, F, out):
+    """Evaluate the DOP853 continuous extension at theta = x."""
+    for i in range(y0.shape[0]):
+        acc = F[6, i] * x
+        acc = (acc + F[5, i]) * (1.0 - x)
+        acc = (acc + F[4, i]) * x
+        acc = (acc + F[3, i]) * (1.0 - x)
+        acc = (acc + F[2, i]) * x
+        acc = (acc + F[1, i]) * (1.0 - x)
+        acc = (acc + F[0, i]) * x
+        out[i] = y0[i] + acc
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _spectral_radius(J, v, w):
+    """Power-iteration estimate of the largest |eigenvalue| of J (8 iterations; heuristic for switching)."""
+    n = J.shape[0]
+    for i in range(n):
+        v[i] = 1.0 + 0.1 * i / max(n, 1)
+    rho = 0.0
+    for _ in range(8):
+        nv = 0.0
+        for i in range(n):
+            nv += v[i] * v[i]
+        nv = math.sqrt(nv)
+        if not (nv > 0.0):
+            return 0.0
+        for i in range(n):
+            acc = 0.0
+            for j in range(n):
+                acc += J[i, j] * v[j]
+            w[i] = acc
+        nw = 0.0
+        for i in range(n):
+            nw += w[i] * w[i]
+        nw = math.sqrt(nw)
+        rho = nw / nv
+        if not (nw > 0.0) or not math.isfinite(nw):
+            return rho if math.isfinite(rho) else np.inf
+        for i in range(n):
+            v[i] = w[i] / nw
+    return rho
+
+
+# ---------------------------------------------------------------------------------------------------------
 # One individual
 # ---------------------------------------------------------------------------------------------------------
 @numba.njit(cache=True, fastmath=False, error_model="numpy")
-def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
-               max_steps, out, stats):
+def _write_outputs_in_step(m, M, t_out, t, hs, t_new, last, y, ynew, out, dense_kind, K, D, KD, F, p, u, ytmp,
+                           have_d):
+    """Outputs inside (t, t_new] of an accepted step (t_new itself only when the step is not the segment end).
+
+    dense_kind 0: Rodas5P extension (D from K); 1: DOP853 extension (F from KD, 3 extra rhs). Returns
+    (next output index, have_d, extra rhs evaluations).
+    """
+    extra = 0
+    n = y.shape[0]
+    while m < M and (t_out[m] < t_new or (not last and t_out[m] <= t_new)):
+        if t_out[m] >= t_new:
+            for i in range(n):
+                out[m, i] = ynew[i]
+        else:
+            if not have_d:
+                if dense_kind == 0:
+                    _dense_coeffs(K, D)
+                else:
+                    _dop_dense(t, hs, y, ynew, p, u, KD, F, ytmp)
+                    extra += 3
+                have_d = True
+            if dense_kind == 0:
+                _dense_eval((t_out[m] - t) / hs, y, ynew, D, out[m])
+            else:
+                _dop_eval((t_out[m] - t) / hs, y, F, out[m])
+        m += 1
+    return m, have_d, extra
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
+               max_steps, method, out, stats):
     n = y0.shape[0]
     M = t_out.shape[0]
+    # parameters + derived parameter-only subexpressions (generated ``derive``), once per individual
+    p = np.empty(p_in.shape[0] + N_DERIVED)
+    for k in range(p_in.shape[0]):
+        p[k] = p_in[k]
+    derive(p)
     # per-individual work arrays (allocated once; nothing is allocated in the step loop)
     y = y0.copy()
     ynew = np.empty(n)
@@ -357,6 +565,9 @@ def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, 
     ytmp = np.empty(n)
     rtmp = np.empty(n)
     D = np.empty((3, n))
+    KD = np.empty((16, n))
+    F = np.empty((7, n))
+    ys11 = np.empty(n)
 
     n_accept = 0
     n_reject = 0
@@ -364,6 +575,10 @@ def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, 
     n_lu = 0
     status = STATUS_SUCCESS
     m = 0
+    mode = MODE_EXPLICIT if method == METHOD_AUTO else MODE_STIFF
+    iasti = 0  # consecutive stiffness signals (explicit mode)
+    nonsti = 0
+    since_check = 0  # Rodas5P steps since the last non-stiffness check
 
     if M > 0:
         t_final = t_out[M - 1]
@@ -387,18 +602,24 @@ def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, 
             t_end = t_final
             if e < n_ev and ev_t[e] < t_end:
                 t_end = ev_t[e]
-            need_eval = True
+            need_f = True
+            need_j = True
             last_rejected = False
             n_sing = 0
             n_nonfinite = 0
             while t < t_end:
-                if need_eval:
+                if need_f:
                     rhs(t, y, p, u, f0)
+                    n_rhs += 1
+                    need_f = False
+                    if not _all_finite(f0):
+                        status = STATUS_NONFINITE
+                        break
+                if mode == MODE_STIFF and need_j:
                     jac(t, y, p, u, J)
                     dfdt(t, y, p, u, fT)
-                    n_rhs += 1
-                    need_eval = False
-                    if not (_all_finite(f0) and _all_finite(fT) and _all_finite_2d(J)):
+                    need_j = False
+                    if not (_all_finite(fT) and _all_finite_2d(J)):
                         status = STATUS_NONFINITE
                         break
                 if h <= 0.0:
@@ -417,7 +638,60 @@ def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, 
                 rem = t_end - t
                 last = h * 1.0001 >= rem
                 hs = rem if last else h
+                t_new = t_end if last else t + hs
 
+                if mode == MODE_EXPLICIT:
+                    for i in range(n):
+                        KD[0, i] = f0[i]
+                    err, hlamb = _dop_step(t, hs, y, p, u, KD, ynew, ytmp, ys11, rtol, atol)
+                    n_rhs += _DOP_NSTAGES
+                    if not (math.isfinite(err) and _all_finite(ynew)):
+                        n_reject += 1
+                        n_nonfinite += 1
+                        if n_nonfinite >= _ROS_MAX_NONFINITE:
+                            status = STATUS_NONFINITE
+                            break
+                        h = 0.1 * hs
+                        last_rejected = True
+                        continue
+                    n_nonfinite = 0
+                    if err <= 1.0:
+                        fac = _DOP_FACMAX if err < 1e-30 else min(
+                            _DOP_FACMAX, max(_DOP_FACMIN, _DOP_SAFETY * err ** _DOP_EXPONENT))
+                        hnew = hs * fac
+                        if last_rejected:
+                            hnew = min(hnew, hs)
+                        m, have_d, extra = _write_outputs_in_step(m, M, t_out, t, hs, t_new, last, y, ynew, out, 1,
+                                                                  K, D, KD, F, p, u, ytmp, False)
+                        n_rhs += extra
+                        y, ynew = ynew, y
+                        for i in range(n):  # first same as last: f(t_new, y_new) is the next step's f0
+                            f0[i] = KD[_DOP_NSTAGES, i]
+                        t = t_new
+                        n_accept += 1
+                        last_rejected = False
+                        h = max(hnew, h) if last else hnew
+                        # stiffness detection (Hairer's dop853): |h*lambda| beyond the stability boundary
+                        if method == METHOD_AUTO:
+                            if hlamb > _STIFF_HLAMB:
+                                nonsti = 0
+                                iasti += 1
+                                if iasti >= _STIFF_COUNT:
+                                    mode = MODE_STIFF
+                                    need_j = True
+                                    iasti = 0
+                                    since_check = 0
+                            else:
+                                nonsti += 1
+                                if nonsti >= 6:
+                                    iasti = 0
+                    else:
+                        n_reject += 1
+                        h = hs * max(_DOP_FACMIN, _DOP_SAFETY * err ** _DOP_EXPONENT)
+                        last_rejected = True
+                    continue
+
+                # ---- Rodas5P (stiff mode) ----
                 ok = _rodas_step(t, hs, y, p, u, f0, fT, J, W, piv, K, ytmp, rtmp, ynew)
                 n_lu += 1
                 if not ok:
@@ -455,27 +729,30 @@ def _solve_one(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, 
                     hnew = hs * fac
                     if last_rejected:
                         hnew = min(hnew, hs)
-                    t_new = t_end if last else t + hs
                     # dense output strictly inside the step; outputs at t_end are written after its events
-                    while m < M and (t_out[m] < t_new or (not last and t_out[m] <= t_new)):
-                        if t_out[m] >= t_new:
-                            for i in range(n):
-                                out[m, i] = ynew[i]
-                        else:
-                            if not have_d:
-                                _dense_coeffs(K, D)
-                                have_d = True
-                            _dense_eval((t_out[m] - t) / hs, y, ynew, D, out[m])
-                        m += 1
+                    m, have_d, extra = _write_outputs_in_step(m, M, t_out, t, hs, t_new, last, y, ynew, out, 0,
+                                                              K, D, KD, F, p, u, ytmp, have_d)
                     y, ynew = ynew, y
                     t = t_new
                     n_accept += 1
-                    need_eval = True
+                    need_f = True
+                    need_j = True
                     last_rejected = False
                     if last:
                         h = max(hnew, h)  # keep the pre-clipping proposal across the segment boundary
                     else:
                         h = hnew
+                    if method == METHOD_AUTO:
+                        since_check += 1
+                        if since_check >= _NONSTIFF_CHECK:
+                            since_check = 0
+                            # J is from the start of the step just taken; the explicit method is cheaper when
+                            # its stability limit allows at least half the current Rosenbrock step
+                            rho = _spectral_radius(J, ytmp, rtmp)
+                            if rho * 0.5 * h < _STIFF_HLAMB:
+                                mode = MODE_EXPLICIT
+                                nonsti = 0
+                                iasti = 0
                 else:
                     n_reject += 1
                     h = hs * max(_ROS_FACMIN, _ROS_SAFETY * err ** _ROS_EXPONENT)
@@ -543,17 +820,17 @@ def _check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y,
 
 @numba.njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
 def solve_batch(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
-                max_steps, out_y, status, stats):
+                max_steps, out_y, status, stats, method=METHOD_RODAS5P):
     """Integrate N independent individuals in parallel (see the module docstring for the contract)."""
     _check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y, status, stats)
     N = y0.shape[0]
     for i in numba.prange(N):
         status[i] = _solve_one(t0, y0[i], p[i], u0[i], ev_t[i], ev_kind[i], ev_idx[i], ev_val[i], n_ev[i],
-                               t_out, rtol, atol, h_init, h_max, max_steps, out_y[i], stats[i])
+                               t_out, rtol, atol, h_init, h_max, max_steps, method, out_y[i], stats[i])
 
 
 @numba.njit(cache=True, fastmath=False, error_model="numpy")
-def fixed_step_integrate(t0, y0, p, u, h, n_steps, theta, y_end, y_theta, err_est):
+def fixed_step_integrate(t0, y0, p_in, u, h, n_steps, theta, y_end, y_theta, err_est):
     """Test hook: n_steps fixed steps of size h (every step accepted, no events).
 
     y_end[:] = state at t0 + n_steps*h; y_theta[k] = dense output at t0 + (k + theta)*h;
@@ -561,6 +838,10 @@ def fixed_step_integrate(t0, y0, p, u, h, n_steps, theta, y_end, y_theta, err_es
     """
     n = y0.shape[0]
     y = y0.copy()
+    p = np.empty(p_in.shape[0] + N_DERIVED)
+    for k in range(p_in.shape[0]):
+        p[k] = p_in[k]
+    derive(p)
     ynew = np.empty(n)
     f0 = np.empty(n)
     fT = np.empty(n)

@@ -7,6 +7,13 @@ import math
 
 import numba
 import numpy as np
+
+N_DERIVED = 0
+
+
+@numba.njit(cache=True)
+def derive(pe):
+    pass
 """
 
 # y' = p0*(y - cos t) - sin t, y(0) = 1  ->  y = cos t  (Prothero-Robinson; stiff for p0 = -1e4)

@@ -171,6 +171,6 @@ def test_roadrunner_rhs_equals_kernel(model):
         cols = list(rates.colnames)
         got = np.array([rates[0, cols.index(f"{s.symbol.name}'")] for s in model.states])
         want = np.zeros(len(model.states))
-        kernel.rhs(t, y, p, u, want)
+        kernel.rhs(t, y, kernel.extend(p), u, want)
         # rtol 1e-10; the absolute floor covers exact steady states (rounding of cancelling terms)
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(y).max()))
