@@ -89,4 +89,40 @@ def test_lps_challenge_in_the_core():
     assert peak["tnf"][0] == pytest.approx(366, rel=0.15) and peak["tnf"][1] == pytest.approx(1.70, abs=0.3)
     assert peak["il6"][0] == pytest.approx(749, rel=0.15) and peak["il6"][1] == pytest.approx(2.05, abs=0.3)
     assert peak["tnf"][1] < peak["il6"][1] < peak["il10"][1]
-    assert peak["acth"][1] > peak["tnf"][1]
+    assert peak["tnf"][1] < peak["acth"][1]
+
+
+def test_lps_hpa_response_in_the_core():
+    """targets.csv lps_hpa_order: ACTH peaks before cortisol after LPS; the cortisol peak is near the 25.1 µg/dL
+    (692 nmol/L) of Somvanshi 2020's reference run (the core is fitted to it at 14:00; here at 08:00)."""
+    model = get_model("core")
+    t0 = 24 * 10 + 8.0
+    t = t0 + np.linspace(0, 8, 801)
+    ds = simulate(model, t, t0=0.0, events=[Event(t0, "add_state", "E", 2.0)], solver=SOLVER)
+    h = t - t0
+    acth_t = h[np.argmax(ds.acth.values[0])]
+    cort = ds.cortisol_serum.values[0]
+    assert acth_t < h[np.argmax(cort)]
+    assert 500 <= cort.max() <= 900
+    assert ds.acth.values[0].max() / ds.acth.values[0][0] > 2
+
+
+def test_trier_stressor_response():
+    """targets.csv tsst_cortisol_timing (Kirschbaum 1993; Dickerson & Kemeny 2004): after a 15-min Trier-type
+    stressor serum cortisol peaks 20–45 min after onset at ~2–3x baseline (Nelson data: x2.6 at 35 min), ACTH
+    first (Nelson: x2.3 at 20 min). The return is slower than observed: Nelson's mean is x1.28 at 95 min after
+    onset, the core x1.7 (open: StAR returns to baseline within an hour, but cortisol clears with its
+    42-min Somvanshi half-life from a higher peak)."""
+    model = get_model("core")
+    onset = 24 * 7 + 14.0
+    t = onset + np.arange(0, 181) / 60.0
+    events = [Event(onset, "set_input", "acute_stress", 1.0), Event(onset + 0.25, "set_input", "acute_stress", 0.0)]
+    ds = simulate(model, t, t0=0.0, events=events, solver=SOLVER)
+    minutes = np.arange(0, 181)
+    cort = ds.cortisol_serum.values[0]
+    acth = ds.acth.values[0]
+    assert 20 <= minutes[np.argmax(cort)] <= 45
+    assert 2.0 <= cort.max() / cort[0] <= 3.0
+    assert minutes[np.argmax(acth)] < minutes[np.argmax(cort)]
+    assert 1.5 <= acth.max() / acth[0] <= 3.0
+    assert cort[95] < 1.8 * cort[0]  # regression guard for the known gap, not the target

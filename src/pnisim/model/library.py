@@ -8,6 +8,7 @@ inside the file).
 
 from __future__ import annotations
 
+import math
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,13 @@ from .modules import core_links, gupta2007, karin2020, somvanshi2020, windoloski
 __all__ = ["get_model", "MODEL_NAMES", "core_calibration"]
 
 CALIBRATION_FILE = "core.toml"
+
+#: Published physiological constants that replace a module's fitted value inside the core (value, source, grade).
+#: Somvanshi's fitted ACTH clearance (0.43/h, half-life 1.6 h) is far slower than ACTH's measured ~20-min
+#: half-life; with it, an acute stressor's cortisol peak comes ~100 min after onset instead of 20-45 min.
+PHYSIOLOGICAL = {
+    "hpa.k_acth": (math.log(2) / (20 / 60), "ACTH half-life 20 min (Karin et al. 2020, Mol Syst Biol 16:e9510)", "B"),
+}
 
 
 def core_calibration() -> dict:
@@ -32,7 +40,9 @@ def core_calibration() -> dict:
 
 def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = None) -> Model:
     """The composed core model in hours (clock time: t = 0 is midnight at the start of day 0)."""
-    overrides: dict[str, ParameterOverride] = {}
+    overrides: dict[str, ParameterOverride] = {
+        name: ParameterOverride(value, source, grade) for name, (value, source, grade) in PHYSIOLOGICAL.items()
+    }
     if calibrated:
         cal = core_calibration()
         src = cal.get("provenance", {}).get("source", "pnisim.calibrate.core_clock")
@@ -46,6 +56,7 @@ def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = Non
         [somvanshi2020.hpa, somvanshi2020.gr, karin2020.glands, windoloski2024.innate],
         [
             core_links.clock,
+            core_links.adrenal_drive,
             core_links.gland_masses,
             core_links.hpa_gr_links,
             core_links.cytokines_to_hpa,

@@ -6,7 +6,8 @@ cortisol awakening response) and stored, with provenance, in ``pnisim/data/calib
 
 * ``clock`` — maps the Somvanshi circadian drive to clock time (drive maximum ``drive_lag`` hours before
   waking, as the authors' plots put it 9 h before the 07:41 cortisol peak), adds a constant basal
-  hypothalamic drive, and adds the cortisol awakening response (CAR) as a brief adrenal drive after waking.
+  hypothalamic drive; the cortisol awakening response (CAR) is a brief adrenal drive after waking
+  (``adrenal_drive``).
   CAR: Clow A et al. 2010, Neurosci Biobehav Rev 35:97 (doi:10.1016/j.neubiorev.2009.12.011) — the CAR is
   shaped by ACTH and by direct (splanchnic/SCN) input to the adrenal; Pruessner JC et al. 1997 Life Sci
   61:2539 (+50 % within 30–45 min of waking). The bump shape (a periodic von Mises pulse) is pnisim's.
@@ -15,7 +16,12 @@ cortisol awakening response) and stored, with provenance, in ``pnisim/data/calib
 * ``cytokines_to_hpa`` — Somvanshi 2020 couplings (TNF → CRH/ACTH/StAR, IL-6 → adrenal, TNF → GR
   translocation) fed by the Windoloski innate block in pg/mL.
 * ``acute_stress`` — a Trier-type stressor boosts pituitary ACTH secretion while it lasts (Dickerson &
-  Kemeny 2004, Psychol Bull 130:355: cortisol peaks 20–40 min after stressor onset). Size graded C.
+  Kemeny 2004, Psychol Bull 130:355: cortisol peaks 20–40 min after stressor onset). Size graded C, fitted
+  to the Nelson TSST data.
+* ``adrenal_drive`` — autonomic (splanchnic) input to the adrenal cortex raises cortisol output per ACTH
+  (Ulrich-Lai & Herman 2009, Nat Rev Neurosci 10:397): carries the awakening pulse and the acute stressor's
+  sympathetic component. Without it, a 2-fold ACTH rise cannot give the 2.6-fold cortisol rise seen
+  35 min after a Trier stressor.
 * ``glucocorticoid_suppression`` — nuclear GR lowers monocyte activation, normalised to 1 at the healthy
   morning GR level at which the Windoloski subjects were challenged (Barber AE et al. 1993 J Immunol
   150:1999: cortisol pre-treatment blunts the LPS TNF response; Franchimont D 2004 Ann N Y Acad Sci
@@ -33,12 +39,13 @@ from ..core import Coupling, Observable
 
 UG_DL_TO_NMOL_L = 27.59  # cortisol molar mass 362.46 g/mol
 
+ULRICH_LAI = "Ulrich-Lai YM, Herman JP. Neural regulation of endocrine and autonomic stress responses. Nat Rev Neurosci 2009;10:397-409"
 CLOCK_CITATION = "Clow A, Hucklebridge F, Stalder T, Evans P, Thorn L. The cortisol awakening response: more than a measure of HPA axis function. Neurosci Biobehav Rev 2010;35:97-103"
 KARIN = "Karin O et al. Mol Syst Biol 2020;16:e9510"
 SOMVANSHI = "Somvanshi PR et al. Am J Physiol Endocrinol Metab 2020;319:E48-E66"
 BARBER = "Barber AE et al. Glucocorticoid therapy alters hormonal and cytokine responses to endotoxin in man. J Immunol 1993;150:1999-2006"
 COOLENS = "Coolens JL, Van Baelen H, Heyns W. Clinical use of unbound plasma cortisol as calculated from total cortisol and corticosteroid-binding globulin. J Steroid Biochem 1987;26:197-202"
-FIT = "fitted here to Carroll 2007 24-h cortisol and the CAR (pnisim.calibrate.core_clock)"
+FIT = "fitted here to Carroll 2007 24-h cortisol, the CAR and the Nelson TSST data (pnisim.calibrate.core_clock)"
 
 
 def _von_mises_bump(t, centre, width, period=24.0):
@@ -59,15 +66,32 @@ clock = Coupling(
         ("depth", 1.0, "1", "circadian modulation depth of the CRH and adrenal-clock drives (Somvanshi: 1)",
          {"bounds": (0.0, 1.0)}),
         ("basal", 0.0, "1", "constant hypothalamic drive added to the circadian drive", {"bounds": (0.0, 50.0)}),
-        ("car_amp", 0.0, "1", "awakening adrenal drive (fold increase of StAR production at the pulse peak)",
-         {"bounds": (0.0, 50.0), "grade": "B", "cv": 0.3}),
-        ("car_delay", 0.25, "h", "time from waking to the peak of the awakening drive", {"bounds": (0.0, 1.5)}),
-        ("car_width", 0.25, "h", "width (SD) of the awakening drive", {"bounds": (0.05, 1.0)}),
     ]),
     binds={
         "hpa.cir": lambda s: 2 * (1 + s.depth * sp.cos(2 * sp.pi * (s.t - (s.wake_time - s.drive_lag)) / 24)),
         "hpa.crh_extra": lambda s: s.basal,
-        "hpa.adrenal_boost": lambda s: s.car_amp * _von_mises_bump(s.t, s.wake_time + s.car_delay, s.car_width),
+    },
+)
+
+adrenal_drive = Coupling(
+    name="adrenal_drive",
+    description="autonomic (splanchnic) drive to the adrenal cortex: the awakening pulse and acute stressors "
+                "raise cortisol output per ACTH",
+    citation=ULRICH_LAI,
+    grade="B",
+    parameters=table(FIT, "B", [
+        ("car_amp", 0.0, "1", "awakening adrenal drive (fold increase of StAR production at the pulse peak)",
+         {"bounds": (0.0, 50.0), "cv": 0.3}),
+        ("car_delay", 0.25, "h", "time from waking to the peak of the awakening drive", {"bounds": (0.0, 1.5)}),
+        ("car_width", 0.3, "h", "width (SD) of the awakening drive", {"bounds": (0.05, 1.0)}),
+        ("stress_gain", 0.0, "1", "fold increase of StAR production per unit acute-stressor intensity",
+         {"bounds": (0.0, 200.0), "grade": "C", "cv": 0.4}),
+    ]),
+    binds={
+        "hpa.adrenal_boost": lambda s: (
+            s.car_amp * _von_mises_bump(s.t, s.clock__wake_time + s.car_delay, s.car_width)
+            + s.stress_gain * s.acute_stress
+        ),
     },
 )
 
@@ -118,8 +142,8 @@ acute_stress_response = Coupling(
     description="an acute psychosocial stressor (Trier-type) boosts pituitary ACTH secretion while it lasts",
     citation="Dickerson SS, Kemeny ME. Acute stressors and cortisol responses: a theoretical integration and synthesis of laboratory research. Psychol Bull 2004;130:355-391",
     grade="B",
-    parameters=table("pnisim design; size set so a 15-min TSST raises ACTH 2-3 fold and salivary cortisol ~1.6 fold; the cortisol peak comes too late (~100 min) and is re-calibrated to the Nelson TSST data later", "C", [
-        ("gain", 50.0, "1", "fold increase of ACTH secretion per unit stressor intensity", {"bounds": (0.0, 500.0), "cv": 0.4}),
+    parameters=table(FIT, "C", [
+        ("gain", 3.0, "1", "fold increase of ACTH secretion per unit stressor intensity", {"bounds": (0.0, 500.0), "cv": 0.4}),
     ]),
     binds={"hpa.acth_boost": lambda s: s.gain * s.acute_stress},
 )
