@@ -79,7 +79,7 @@ hpa = Module(
     time_unit="h",
     states=(
         State("CRH", "a.u.", 17.49, "corticotropin-releasing hormone"),
-        State("ACTH", "pg/mL", 4.8235, "adrenocorticotropic hormone"),
+        State("ACTH", "a.u.", 4.8235, "adrenocorticotropic hormone (model scale; the core's acth observable is in pg/mL)"),
         State("StARp", "a.u.", 0.79456, "adrenal StAR protein"),
         State("CORT", "ug/dL", 10.894, "plasma (total) cortisol"),
         State("Dex1", "a.u.", 0.0, "dexamethasone, absorption compartment", scale=1.0),
