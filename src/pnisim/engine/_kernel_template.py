@@ -872,3 +872,32 @@ def fixed_step_integrate(t0, y0, p_in, u, h, n_steps, theta, y_end, y_theta, err
     for i in range(n):
         y_end[i] = y[i]
     return STATUS_SUCCESS
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def fixed_step_dop853(t0, y0, p_in, u, h, n_steps, theta, y_end, y_theta):
+    """Test hook: n_steps fixed DOP853 steps of size h; y_theta[k] = dense output at t0 + (k + theta)*h."""
+    n = y0.shape[0]
+    p = np.empty(p_in.shape[0] + N_DERIVED)
+    for k in range(p_in.shape[0]):
+        p[k] = p_in[k]
+    derive(p)
+    y = y0.copy()
+    ynew = np.empty(n)
+    ytmp = np.empty(n)
+    ys11 = np.empty(n)
+    KD = np.empty((16, n))
+    F = np.empty((7, n))
+    atol = np.ones(n)
+    t = t0
+    rhs(t, y, p, u, KD[0])
+    for k in range(n_steps):
+        _dop_step(t, h, y, p, u, KD, ynew, ytmp, ys11, 1.0, atol)
+        _dop_dense(t, h, y, ynew, p, u, KD, F, ytmp)
+        _dop_eval(theta, y, F, y_theta[k])
+        for i in range(n):
+            y[i] = ynew[i]
+            KD[0, i] = KD[_DOP_NSTAGES, i]
+        t = t0 + (k + 1) * h
+    for i in range(n):
+        y_end[i] = y[i]

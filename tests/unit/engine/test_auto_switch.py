@@ -86,3 +86,23 @@ def test_robertson_against_lsoda(kernels):
     ref = solve_ivp(f, (0, t[-1]), [1.0, 0.0, 0.0], method="LSODA", t_eval=t, rtol=1e-10, atol=1e-16).y.T
     assert stats[3] > 0
     np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-12)
+
+
+def test_dop853_convergence_order(kernels):
+    """Fixed steps on the oscillator: global error at t = 10 falls like h^8; the dense output like h^7 or better."""
+    mod = kernels["LINEAR2"]
+    p = np.array([-0.1, 1.0])
+    errs, derrs, hs = [], [], []
+    for n_steps in (10, 14, 20, 28):
+        h = 10.0 / n_steps
+        y_end = np.empty(2)
+        y_theta = np.empty((n_steps, 2))
+        mod.fixed_step_dop853(0.0, np.array([1.0, 0.0]), p, np.zeros(1), h, n_steps, 0.37, y_end, y_theta)
+        errs.append(np.max(np.abs(y_end - oscillator(np.array([10.0]))[0])))
+        t_theta = (np.arange(n_steps) + 0.37) * h
+        derrs.append(np.max(np.abs(y_theta - oscillator(t_theta))))
+        hs.append(h)
+    order = np.polyfit(np.log(hs), np.log(errs), 1)[0]
+    dense_order = np.polyfit(np.log(hs), np.log(derrs), 1)[0]
+    assert order == pytest.approx(8.0, abs=0.5)
+    assert dense_order > 6.5
