@@ -93,11 +93,17 @@ def _model_and_solver():
     return model, Solver(rtol=1e-7, atol=1e-9)
 
 
-def _simulate_day(model, solver, values: dict[str, float], times_clock: np.ndarray):
+def _parameters(model, values: dict[str, float]) -> np.ndarray:
+    """The model's parameter vector with ``values`` applied and the healthy 07:00 wake time."""
     p = model.parameter_values().copy()
     for name, v in values.items():
         p[model.parameter_index(name)] = v
     p[model.parameter_index("clock.wake_time")] = WAKE
+    return p
+
+
+def _simulate_day(model, solver, values: dict[str, float], times_clock: np.ndarray):
+    p = _parameters(model, values)
     t_out = 24.0 * SETTLE_DAYS + np.asarray(times_clock)
     ds = simulate(model, t_out, t0=0.0, parameters=p[None, :], solver=solver, raise_on_failure=False)
     return ds
@@ -193,10 +199,7 @@ def fit(verbose: bool = False) -> tuple[dict[str, float], Fit]:
 
 def _tsst(model, solver, values, rel_min):
     """Serum cortisol and ACTH around a 15-min Trier-type stressor at 14:00 of the settled day."""
-    p = model.parameter_values().copy()
-    for name, v in values.items():
-        p[model.parameter_index(name)] = v
-    p[model.parameter_index("clock.wake_time")] = WAKE
+    p = _parameters(model, values)
     onset = 24.0 * SETTLE_DAYS + TSST_CLOCK
     events = [Event(onset, "set_input", "acute_stress", 1.0), Event(onset + 0.25, "set_input", "acute_stress", 0.0)]
     ds = simulate(model, onset + rel_min / 60.0, t0=0.0, parameters=p[None, :], events=events, solver=solver,
@@ -208,10 +211,7 @@ def _tsst(model, solver, values, rel_min):
 
 def _lps_fold(model, solver, values):
     """ACTH peak / pre-dose and the serum cortisol peak after 2 ng/kg LPS at 14:00 of the settled day."""
-    p = model.parameter_values().copy()
-    for name, v in values.items():
-        p[model.parameter_index(name)] = v
-    p[model.parameter_index("clock.wake_time")] = WAKE
+    p = _parameters(model, values)
     onset = 24.0 * SETTLE_DAYS + 14.0
     t_out = onset + np.linspace(0.0, 8.0, 97)
     ds = simulate(model, t_out, t0=0.0, parameters=p[None, :], events=[Event(onset, "add_state", "E", 2.0)],
