@@ -15,7 +15,7 @@ import pytest
 from pnisim.engine.roadrunner import load_roadrunner, simulate_roadrunner
 from pnisim.engine.sbml import to_sbml
 from pnisim.engine.simulate import Event, Solver, simulate
-from pnisim.model.modules import gupta2007, karin2020, somvanshi2020, windoloski2024
+from pnisim.model.modules import autonomic, gupta2007, karin2020, somvanshi2020, windoloski2024
 
 pytest.importorskip("roadrunner")
 
@@ -34,11 +34,14 @@ def _scenarios() -> dict:
     karin = [Event(0.0, "set_input", "hpa_drive", 2.0), Event(60.0, "set_input", "hpa_drive", 1.0)]
     wind = [Event(0.0, "add_state", "E", 2.0)]
     gupta = [Event(0.0, "set_input", "gupta_stress", 1.0), Event(40.0, "set_input", "gupta_stress", 0.0)]
+    auto = [Event(0.5, "set_input", "acute_stress", 1.0), Event(0.75, "set_input", "acute_stress", 0.0),
+            Event(1.5, "set_input", "vagal_set", 0.5)]
     out = {
         "somvanshi2020": (somvanshi2020.model, _grid(48.0, 481, lps), lps),
         "karin2020": (karin2020.model, _grid(120.0, 241, karin), karin),
         "windoloski2024": (windoloski2024.model, _grid(8.0, 161, wind), wind),
         "gupta2007": (gupta2007.model, _grid(60.0, 601, gupta), gupta),
+        "autonomic": (autonomic.model, _grid(3.0, 181, auto), auto),
     }
     try:
         library = importlib.import_module("pnisim.model.library")

@@ -78,7 +78,7 @@ def test_jacobian_matches_finite_differences(model):
 
 
 def test_short_run_is_finite_and_nonnegative(model):
-    t = np.linspace(0.0, RUN_LENGTH[model.name], 50)
+    t = np.linspace(0.0, RUN_LENGTH.get(model.name, 24.0), 50)
     ds = simulate(model, t, solver=Solver(rtol=1e-6, atol=1e-8))
     assert int(ds.status.values[0]) == 0
     for s in model.states:

@@ -15,7 +15,7 @@ from importlib import resources
 
 from ..errors import SpecError
 from .compose import Model, ParameterOverride, compose, did_you_mean
-from .modules import core_links, gupta2007, karin2020, somvanshi2020, windoloski2024
+from .modules import autonomic, core_links, gupta2007, karin2020, somvanshi2020, windoloski2024
 
 __all__ = ["get_model", "MODEL_NAMES", "core_calibration"]
 
@@ -77,13 +77,14 @@ _FACTORIES = {
     "karin2020": karin2020.model,
     "windoloski2024": windoloski2024.model,
     "gupta2007": gupta2007.model,
+    "autonomic": autonomic.model,
 }
 MODEL_NAMES = tuple(_FACTORIES)
 
 
 @lru_cache(maxsize=None)
 def get_model(name: str = "core") -> Model:
-    """A shipped model by name: core, somvanshi2020, karin2020, windoloski2024, gupta2007."""
+    """A shipped model by name (see ``MODEL_NAMES``)."""
     try:
         factory = _FACTORIES[name]
     except KeyError:

@@ -1,0 +1,103 @@
+"""Autonomic nervous system: sympathetic activation, vagal tone with HRV readout, vagal anti-inflammatory reflex.
+
+No published, parameterised ODE model of the cholinergic anti-inflammatory pathway with code exists
+(MODELS.md §4.3), so this module is pnisim's own minimal design, graded C, with its pieces anchored as follows:
+
+* Sympathetic activity ``S`` and vagal tone ``V`` are relative to a resting healthy adult (1 = rest). Both
+  follow their drives as first-order processes: sympathetic responses to a laboratory stressor rise and fall
+  within minutes, vagal withdrawal within minutes, while slow vagal tone changes (training, chronic stress)
+  follow the slow ``vagal_set`` input (Thayer JF, Sternberg E. Beyond heart rate variability: vagal regulation
+  of allostatic systems. Ann N Y Acad Sci 2006;1088:361-372, doi:10.1196/annals.1366.014).
+* Stress raises sympathetic drive and withdraws vagal tone (reciprocal autonomic control; Thayer & Sternberg
+  2006); circulating TNF-α also lowers vagal tone (reduced HRV in inflammation; Haensel A et al. 2008
+  Psychoneuroendocrinology 33:1305, doi:10.1016/j.psyneuen.2008.08.007 — an association, size graded C).
+* HRV readout: RMSSD proportional to vagal tone, 42 ms at rest (short-term RMSSD norm in healthy adults:
+  Nunan D, Sandercock GRH, Brodie DA. A quantitative systematic review of normal values for short-term heart
+  rate variability in healthy adults. Pacing Clin Electrophysiol 2010;33:1407-1417,
+  doi:10.1111/j.1540-8159.2010.02841.x: mean 42 ms, range 19-75 ms).
+* The inflammatory reflex (Tracey KJ. The inflammatory reflex. Nature 2002;420:853-859,
+  doi:10.1038/nature01321; Rosas-Ballina M, Tracey KJ 2009 J Intern Med 265:663): efferent vagal activity
+  releases acetylcholine onto α7nAChR on macrophages and lowers their TNF release. Observable
+  ``tnf_release_gain`` = (1 + k_vag) / (1 + k_vag·V), 1 at rest, for the composed model to bind to the innate
+  block's ``tnf_gain`` port. Its size (``k_vag``) is to be calibrated to vagus-nerve-stimulation trials
+  (Koopman 2016 PNAS: LPS-stimulated TNF fell under VNS) — default small, grade C/D.
+
+Time unit: hours. Inputs: ``stress`` (the chronic level, shared with the HPA module), ``acute_stress`` (the
+Trier-type stressor input, shared), ``vagal_set`` (a slow set-point shift for interventions such as exercise,
+breathing or VNS, 0 = none). Port: ``TNF`` (pg/mL; default the healthy baseline).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .._table import table
+from ..compose import Model, compose
+from ..core import Input, Module, Observable, Port, Rate, State
+
+CITATION = (
+    "Thayer JF, Sternberg E. Beyond heart rate variability: vagal regulation of allostatic systems. "
+    "Ann N Y Acad Sci 2006;1088:361-372; Tracey KJ. The inflammatory reflex. Nature 2002;420:853-859"
+)
+DOI = "10.1196/annals.1366.014"
+DESIGN = "pnisim design (no published parameterised model; MODELS.md §4.3)"
+
+autonomic = Module(
+    name="autonomic",
+    title="Sympathetic activation, vagal tone (HRV) and the vagal anti-inflammatory reflex (pnisim design)",
+    citation=CITATION,
+    doi=DOI,
+    changes="designed here: first-order sympathetic and vagal states with reciprocal stress control; "
+            "RMSSD readout (Nunan 2010 norms); inflammatory reflex gain on macrophage TNF release",
+    time_unit="h",
+    grade="C",
+    states=(
+        State("SNS", "1", 1.0, "sympathetic activity relative to rest"),
+        State("VAG", "1", 1.0, "cardiac vagal tone relative to rest"),
+    ),
+    parameters=table(DESIGN, "C", [
+        ("tau_s", 0.1, "h", "sympathetic response time (minutes)", {"bounds": (0.01, 1.0)}),
+        ("tau_v", 0.1, "h", "vagal withdrawal/recovery time (minutes)", {"bounds": (0.01, 1.0)}),
+        ("g_acute", 1.0, "1", "sympathetic rise per unit acute-stressor intensity", {"bounds": (0.0, 10.0), "cv": 0.3}),
+        ("g_chronic", 0.3, "1", "sympathetic rise per unit chronic stress level", {"bounds": (0.0, 5.0)}),
+        ("w_sv", 0.5, "1", "vagal withdrawal per unit sympathetic rise (reciprocal control)", {"bounds": (0.0, 1.0)}),
+        ("w_tnf", 0.1, "1", "vagal withdrawal per doubling of TNF-α over baseline", {"bounds": (0.0, 1.0)}),
+        ("tnf_ref", 8.79, "pg/mL", "healthy TNF-α baseline (Windoloski 2024 fit)", {"grade": "B",
+         "source": "Windoloski 2024 mean bolus fit (wTNF)"}),
+        ("rmssd_rest", 42.0, "ms", "resting RMSSD of healthy adults", {"bounds": (19.0, 75.0), "cv": 0.35,
+         "grade": "A", "source": "Nunan et al. 2010 systematic review of short-term HRV norms"}),
+        ("k_vag", 0.2, "1", "inflammatory-reflex strength: TNF release x (1+k)/(1+k*VAG)", {"bounds": (0.0, 5.0),
+         "grade": "D", "source": "pnisim placeholder, to be calibrated to VNS trials (Koopman 2016)"}),
+    ]),
+    inputs=(
+        Input("stress", "1", 0.0, "chronic psychological stress level (shared with the HPA module)"),
+        Input("acute_stress", "1", 0.0, "acute stressor intensity (shared with the HPA module)"),
+        Input("vagal_set", "1", 0.0, "slow shift of the vagal set point (exercise, breathing, VNS), 0 = none",
+              bounds=(-1.0, 2.0)),
+    ),
+    ports=(Port("TNF", "pg/mL", 8.79, "plasma TNF-α"),),
+    observables=(
+        Observable("rmssd", "ms", lambda s: s.rmssd_rest * s.VAG, "HRV: root mean square of successive RR differences"),
+        Observable("sympathetic", "1", lambda s: s.SNS, "sympathetic activity relative to rest"),
+        Observable("tnf_release_gain", "1", lambda s: (1 + s.k_vag) / (1 + s.k_vag * s.VAG),
+                   "inflammatory reflex: relative macrophage TNF release"),
+    ),
+    equations=lambda s: _rates(s),
+)
+
+
+def _rates(s):
+    sns_drive = 1 + s.g_acute * s.acute_stress + s.g_chronic * s.stress
+    # vagal target: the set point, withdrawn by sympathetic excess and by inflammation (log-ratio of TNF)
+    tnf_term = s.w_tnf * _log2_ratio(s.TNF, s.tnf_ref)
+    vag_target = (1 + s.vagal_set) * (1 - s.w_sv * (s.SNS - 1)) - tnf_term
+    yield Rate("SNS", (sns_drive - s.SNS) / s.tau_s, "pnisim A1", "first-order approach to the stress drive")
+    yield Rate("VAG", (vag_target - s.VAG) / s.tau_v, "pnisim A2", "reciprocal control; inflammation lowers HRV")
+
+
+def _log2_ratio(x, ref):
+    return sp.log(x / ref) / sp.log(2)
+
+
+def model() -> Model:
+    return compose("autonomic", "Autonomic module alone (pnisim design)", [autonomic], (), time_unit="h")
