@@ -10,7 +10,10 @@ Solver summary
   Runge-Kutta 8(5,3), Dormand & Prince / Hairer, Solving ODEs I §II.10; error norm |h|*e5/sqrt((e5 + 0.01*e3)*n);
   7th-order dense output with 3 extra stages; step factor 0.9*err^(-1/8) in [0.333, 6]) with Hairer's
   stiffness detection (|h*lambda| estimated from the last two stages at t + h; > 6.1 for 15 accepted steps
-  switches the individual to Rodas5P).  In Rodas5P mode, every 20 accepted steps a power-iteration estimate
+  switches the individual to Rodas5P).  Stability guard: every 50 explicit steps (and at each segment start)
+  a power-iteration estimate rho of the spectral radius of the exact Jacobian caps h at 0.9*6.1/rho, or
+  switches to Rodas5P when the step the error control wants is > 4x that limit (the embedded estimate cannot
+  see an unstable step in a near-zero component).  In Rodas5P mode, every 20 accepted steps a power-iteration estimate
   rho of the spectral radius of J decides the way back: explicit again when rho * h/2 < 6.1.  Non-stiff
   problems never pay for a Jacobian or an LU; stiff ones get an L-stable method.
 * Method: Rodas5P (8 stages, L-stable, stiffly accurate Rosenbrock-Wanner), order 5; embedded order 4
@@ -387,6 +390,9 @@ _DOP_FACMAX = 6.0
 _DOP_EXPONENT = -1.0 / 8.0
 _STIFF_HLAMB = 6.1  # |h*lambda| beyond DOP853's real stability boundary
 _STIFF_COUNT = 15  # consecutive stiff signals before switching to Rodas5P (Hairer's dop853 uses 15)
+_STAB_CHECK = 50  # explicit steps between spectral-radius checks of the exact Jacobian
+_STAB_SAFETY = 0.9
+_STAB_SWITCH = 4.0  # switch to Rodas5P when the accuracy step is > 4x the explicit stability limit
 _NONSTIFF_CHECK = 20  # Rodas5P steps between checks whether the explicit method would be cheaper again
 
 METHOD_RODAS5P = 0
@@ -579,6 +585,7 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
     iasti = 0  # consecutive stiffness signals (explicit mode)
     nonsti = 0
     since_check = 0  # Rodas5P steps since the last non-stiffness check
+    since_stab = 0  # explicit steps since the last stability check
 
     if M > 0:
         t_final = t_out[M - 1]
@@ -606,6 +613,7 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
             need_j = True
             last_rejected = False
             n_sing = 0
+            since_stab = _STAB_CHECK  # check stability at the start of every segment
             n_nonfinite = 0
             while t < t_end:
                 if need_f:
@@ -632,6 +640,24 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
                     status = STATUS_MAX_STEPS
                     break
                 h = min(h, hmax)
+                if mode == MODE_EXPLICIT and method == METHOD_AUTO and since_stab >= _STAB_CHECK:
+                    # stability guard: the embedded error estimate does not see an explicit step go unstable
+                    # in a component that is near zero, so cap h by the spectral radius of the exact Jacobian
+                    since_stab = 0
+                    jac(t, y, p, u, J)
+                    rho = _spectral_radius(J, ytmp, rtmp)
+                    if rho > 0.0 and math.isfinite(rho):
+                        h_stab = _STAB_SAFETY * _STIFF_HLAMB / rho
+                        if h > _STAB_SWITCH * h_stab:  # explicit steps would be far too small: go stiff
+                            mode = MODE_STIFF
+                            dfdt(t, y, p, u, fT)
+                            need_j = False
+                            since_check = 0
+                            if not (_all_finite(fT) and _all_finite_2d(J)):
+                                status = STATUS_NONFINITE
+                                break
+                        elif h > h_stab:
+                            h = h_stab
                 if not (h > _ROS_HMIN_REL * abs(t)) or t + h == t:
                     status = STATUS_STEP_UNDERFLOW
                     break
@@ -671,6 +697,7 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
                         n_accept += 1
                         last_rejected = False
                         h = max(hnew, h) if last else hnew
+                        since_stab += 1
                         # stiffness detection (Hairer's dop853): |h*lambda| beyond the stability boundary
                         if method == METHOD_AUTO:
                             if hlamb > _STIFF_HLAMB:

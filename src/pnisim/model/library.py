@@ -15,7 +15,18 @@ from importlib import resources
 
 from ..errors import SpecError
 from .compose import Model, ParameterOverride, compose, did_you_mean
-from .modules import autonomic, core_links, gupta2007, karin2020, somvanshi2020, windoloski2024
+from .modules import (
+    autonomic,
+    baker2013,
+    core_links,
+    crp,
+    gupta2007,
+    karin2020,
+    phillips_robinson2007,
+    reynolds2006,
+    somvanshi2020,
+    windoloski2024,
+)
 
 __all__ = ["get_model", "MODEL_NAMES", "core_calibration"]
 
@@ -78,6 +89,10 @@ _FACTORIES = {
     "windoloski2024": windoloski2024.model,
     "gupta2007": gupta2007.model,
     "autonomic": autonomic.model,
+    "reynolds2006": reynolds2006.model,
+    "phillips_robinson2007": phillips_robinson2007.model,
+    "baker2013": baker2013.model,
+    "crp": crp.model,
 }
 MODEL_NAMES = tuple(_FACTORIES)
 
