@@ -51,6 +51,8 @@ def _scenarios() -> dict:
         core = [Event(8.0, "set_input", "stress", 1.0), Event(20.0, "set_input", "stress", 0.0),
                 Event(30.0, "add_state", "E", 2.0)]
         out["core"] = (lambda: library.get_model("core"), _grid(72.0, 721, core), core)
+        whole = core + [Event(50.0, "set_input", "acute_stress", 1.0), Event(50.25, "set_input", "acute_stress", 0.0)]
+        out["whole"] = (lambda: library.get_model("whole"), _grid(72.0, 721, whole), whole)
     return out
 
 

@@ -82,8 +82,39 @@ def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = Non
     )
 
 
+def whole(calibrated: bool = True) -> Model:
+    """The whole-system model as far as it is coupled: the core + autonomic nervous system + liver (CRP).
+
+    Shares the core's calibration; the autonomic module reads the same ``stress`` and ``acute_stress`` inputs
+    as the HPA axis. CRP's IL-6 half-saturation is re-set so that baseline CRP is 1 mg/L at the core's resting
+    IL-6 (0.61 pg/mL, Windoloski 2024) instead of at 1 pg/mL.
+    """
+    base = core(calibrated=calibrated)
+    il6_rest = base.parameters[base.parameter_index("innate.w6")].parameter.value
+    ceiling = crp.CRP_CEILING
+    # carry every core value (published, physiological or fitted) with its provenance
+    overrides = {
+        p.name: ParameterOverride(p.parameter.value, p.parameter.source, p.parameter.grade, p.parameter.bounds)
+        for p in base.parameters
+    }
+    overrides["crp.K6"] = ParameterOverride(
+        il6_rest * (ceiling - 1.0), "set here: baseline CRP 1 mg/L at resting IL-6 0.61 pg/mL (Windoloski 2024 w6)", "C"
+    )
+    return compose(
+        "whole",
+        "pnisim whole system (so far): core + autonomic nervous system + liver CRP",
+        [*base.modules, autonomic.autonomic, crp.crp],
+        [*base.couplings, core_links.vagal_reflex, core_links.il6_to_liver],
+        time_unit="h",
+        overrides=overrides,
+        observables=core_links.observables(),
+        notes=base.notes,
+    )
+
+
 _FACTORIES = {
     "core": core,
+    "whole": whole,
     "somvanshi2020": somvanshi2020.model,
     "karin2020": karin2020.model,
     "windoloski2024": windoloski2024.model,

@@ -203,3 +203,29 @@ def observables() -> tuple[Observable, ...]:
         Observable("pituitary_mass", "1", lambda s: s.P, "corticotroph mass relative to healthy"),
         Observable("adrenal_mass", "1", lambda s: s.A, "adrenal cortex mass relative to healthy"),
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Links of the whole-system model (core + autonomic + liver); the layers beyond these come with issue 3
+# ---------------------------------------------------------------------------------------------------------
+TRACEY = "Tracey KJ. The inflammatory reflex. Nature 2002;420:853-859"
+PEPYS = "Pepys MB, Hirschfield GM. C-reactive protein: a critical update. J Clin Invest 2003;111:1805-1812"
+
+vagal_reflex = Coupling(
+    name="vagal_reflex",
+    description="efferent vagus -> acetylcholine -> α7nAChR on macrophages lowers TNF release; TNF lowers vagal tone",
+    citation=TRACEY,
+    grade="C",
+    binds={
+        "innate.tnf_gain": lambda s: (1 + s.autonomic__k_vag) / (1 + s.autonomic__k_vag * s.VAG),
+        "autonomic.TNF": lambda s: s.TNF,
+    },
+)
+
+il6_to_liver = Coupling(
+    name="il6_to_liver",
+    description="plasma IL-6 drives hepatic CRP synthesis",
+    citation=PEPYS,
+    grade="A",
+    binds={"crp.IL6": lambda s: s.IL6},
+)

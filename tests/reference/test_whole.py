@@ -1,0 +1,50 @@
+"""The whole-system model as far as it is coupled (core + autonomic + liver CRP): emergent behaviour."""
+
+import numpy as np
+import pytest
+
+from pnisim.engine.simulate import Event, Solver, simulate
+from pnisim.model.library import get_model
+
+SOLVER = Solver(rtol=1e-7, atol=1e-9)
+T0 = 24 * 10 + 8.0
+
+
+@pytest.fixture(scope="module")
+def lps_run():
+    t = np.concatenate([[T0 - 1.0], T0 + np.arange(0.0, 120.0, 0.25)])
+    return t, simulate(get_model("whole"), t, t0=0.0, events=[Event(T0, "add_state", "E", 2.0)], solver=SOLVER)
+
+
+def test_added_layers_leave_the_calibrated_core_unchanged_at_rest():
+    grid = 24 * 10 + np.arange(0, 24, 0.5)
+    whole = simulate(get_model("whole"), grid, t0=0.0, solver=SOLVER)
+    core = simulate(get_model("core"), grid, t0=0.0, solver=SOLVER)
+    np.testing.assert_allclose(whole.cortisol_serum.values, core.cortisol_serum.values, rtol=1e-6)
+    assert whole.rmssd.values[0, -1] == pytest.approx(42.0, rel=1e-6)  # Nunan et al. 2010 norm
+    assert whole.crp.values[0, -1] == pytest.approx(1.0, rel=1e-3)  # set here: healthy median ~1 mg/L
+
+
+def test_crp_after_endotoxin_peaks_one_to_two_days_later(lps_run):
+    """Pepys & Hirschfield 2003 (J Clin Invest 111:1805): after a single stimulus CRP peaks at ~24–48 h."""
+    t, ds = lps_run
+    crp = ds.crp.values[0]
+    assert 24.0 <= t[np.argmax(crp)] - T0 <= 48.0
+    assert crp.max() > 10.0
+
+
+def test_crp_decays_with_its_19_hour_half_life(lps_run):
+    """targets.csv crp_halflife (Pepys & Hirschfield 2003): plasma half-life 19 h (17–21) once IL-6 is back."""
+    t, ds = lps_run
+    excess = ds.crp.values[0] - 1.0
+    late = (t - T0 >= 80) & (t - T0 <= 110)
+    slope = np.polyfit(t[late], np.log(excess[late]), 1)[0]
+    assert 17.0 <= np.log(2) / -slope <= 21.0
+
+
+def test_endotoxin_withdraws_vagal_tone(lps_run):
+    """Inflammation lowers HRV (Haensel et al. 2008; direction only, grade C)."""
+    t, ds = lps_run
+    rmssd = ds.rmssd.values[0]
+    assert rmssd.min() < 0.8 * rmssd[0]
+    assert rmssd[-1] == pytest.approx(rmssd[0], rel=0.02)
