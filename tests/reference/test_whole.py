@@ -48,3 +48,34 @@ def test_endotoxin_withdraws_vagal_tone(lps_run):
     rmssd = ds.rmssd.values[0]
     assert rmssd.min() < 0.8 * rmssd[0]
     assert rmssd[-1] == pytest.approx(rmssd[0], rel=0.02)
+
+
+def _chronic(support=None):
+    model = get_model("whole")
+    inputs = model.input_defaults()
+    if support is not None:
+        inputs[model.input_index("social_support")] = support
+    weeks = np.arange(0, 21)
+    t = 24 * 7 * (2 + weeks) + 8.0  # 08:00 each week, after two settling weeks
+    ev = [Event(24 * 7 * 2, "set_input", "stress", 0.5), Event(24 * 7 * 10, "set_input", "stress", 0.0)]
+    return simulate(model, t, t0=0.0, inputs=inputs, events=ev, solver=SOLVER)
+
+
+def test_chronic_stress_raises_symptoms_inflammation_and_cortisol_over_weeks():
+    """SYSTEM.md loop 'stress -> cortisol, inflammation -> depression' (design behaviour, sizes grade C/D):
+    eight weeks of a moderate chronic stressor raise PHQ-9, IL-6, CRP and morning cortisol progressively; after it
+    ends they return (CRP, IL-6, PHQ-9) while the enlarged adrenal keeps cortisol up for weeks (Karin 2020)."""
+    ds = _chronic()
+    phq, il6, crp, cort = (ds[v].values[0] for v in ("phq9", "il6", "crp", "cortisol_serum"))
+    assert phq[1] < phq[4] < phq[8] and phq[8] - phq[0] > 2.0
+    assert il6[8] > 1.15 * il6[0] and crp[8] > 1.15 * crp[0]
+    assert cort[8] > 1.1 * cort[0]
+    assert abs(phq[20] - phq[0]) < 0.5 and abs(crp[20] / crp[0] - 1) < 0.05
+    assert cort[12] > cort[20] > cort[0] * 0.95  # post-stress dysregulation fades slowly
+
+
+def test_social_support_buffers_stress():
+    """Cohen & Wills 1985 stress-buffering: with full support the same stressor raises PHQ-9 and CRP less."""
+    alone, supported = _chronic(0.0), _chronic(1.0)
+    assert supported.phq9.values[0, 8] < alone.phq9.values[0, 8]
+    assert supported.crp.values[0, 8] < alone.crp.values[0, 8]

@@ -23,6 +23,7 @@ from .modules import (
     gupta2007,
     karin2020,
     phillips_robinson2007,
+    psyche,
     reynolds2006,
     somvanshi2020,
     windoloski2024,
@@ -83,7 +84,7 @@ def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = Non
 
 
 def whole(calibrated: bool = True) -> Model:
-    """The whole-system model as far as it is coupled: the core + autonomic nervous system + liver (CRP).
+    """The whole-system model as far as it is coupled: core + psyche + autonomic nervous system + liver (CRP).
 
     Shares the core's calibration; the autonomic module reads the same ``stress`` and ``acute_stress`` inputs
     as the HPA axis. CRP's IL-6 half-saturation is re-set so that baseline CRP is 1 mg/L at the core's resting
@@ -102,9 +103,10 @@ def whole(calibrated: bool = True) -> Model:
     )
     return compose(
         "whole",
-        "pnisim whole system (so far): core + autonomic nervous system + liver CRP",
-        [*base.modules, autonomic.autonomic, crp.crp],
-        [*base.couplings, core_links.vagal_reflex, core_links.il6_to_liver],
+        "pnisim whole system (so far): core + psyche + autonomic nervous system + liver CRP",
+        [*base.modules, autonomic.autonomic, crp.crp, psyche.psyche],
+        [*base.couplings, core_links.vagal_reflex, core_links.il6_to_liver, core_links.appraisal_drives_physiology,
+         core_links.sympathetic_inflammation],
         time_unit="h",
         overrides=overrides,
         observables=core_links.observables(),
@@ -124,6 +126,7 @@ _FACTORIES = {
     "phillips_robinson2007": phillips_robinson2007.model,
     "baker2013": baker2013.model,
     "crp": crp.model,
+    "psyche": psyche.model,
 }
 MODEL_NAMES = tuple(_FACTORIES)
 

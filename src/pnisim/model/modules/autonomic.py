@@ -75,7 +75,11 @@ autonomic = Module(
         Input("vagal_set", "1", 0.0, "slow shift of the vagal set point (exercise, breathing, VNS), 0 = none",
               bounds=(-1.0, 2.0)),
     ),
-    ports=(Port("TNF", "pg/mL", 8.79, "plasma TNF-α"),),
+    ports=(
+        Port("TNF", "pg/mL", 8.79, "plasma TNF-α"),
+        Port("stress_level", "1", lambda s: s.stress, "chronic stress acting on sympathetic drive (default: the "
+             "stress input; a psyche layer binds its perceived stress here)"),
+    ),
     observables=(
         Observable("rmssd", "ms", lambda s: s.rmssd_rest * s.VAG, "HRV: root mean square of successive RR differences"),
         Observable("sympathetic", "1", lambda s: s.SNS, "sympathetic activity relative to rest"),
@@ -87,7 +91,7 @@ autonomic = Module(
 
 
 def _rates(s):
-    sns_drive = 1 + s.g_acute * s.acute_stress + s.g_chronic * s.stress
+    sns_drive = 1 + s.g_acute * s.acute_stress + s.g_chronic * s.stress_level
     # vagal target: the set point, withdrawn by sympathetic excess and by inflammation (log-ratio of TNF)
     tnf_term = s.w_tnf * _log2_ratio(s.TNF, s.tnf_ref)
     vag_target = (1 + s.vagal_set) * (1 - s.w_sv * (s.SNS - 1)) - tnf_term

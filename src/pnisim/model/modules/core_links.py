@@ -229,3 +229,37 @@ il6_to_liver = Coupling(
     grade="A",
     binds={"crp.IL6": lambda s: s.IL6},
 )
+
+BIERHAUS = ("Bierhaus A et al. A mechanism converting psychosocial stress into mononuclear cell activation. "
+            "Proc Natl Acad Sci USA 2003;100:1920-1925")
+
+appraisal_drives_physiology = Coupling(
+    name="appraisal",
+    description="perceived stress (not the objective load) drives the CRH drive and sympathetic activity; "
+                "inflammation feeds back on mood",
+    citation="Lazarus RS, Folkman S. Stress, Appraisal, and Coping. Springer 1984; Dantzer R et al. Nat Rev Neurosci 2008;9:46-56",
+    grade="C",
+    parameters=table("pnisim design; to be calibrated to Miller GE, Chen E, Zhou ES 2007 Psychol Bull 133:25 "
+                     "(chronic stress and the HPA axis) in issue 5", "D", [
+        ("hpa_gain", 0.3, "1", "CRH drive per unit perceived stress", {"bounds": (0.0, 3.0), "cv": 0.4}),
+    ]),
+    binds={
+        "hpa.stress_level": lambda s: s.hpa_gain * s.PS,
+        "autonomic.stress_level": lambda s: s.PS,
+        "psyche.IL6": lambda s: s.IL6,
+    },
+)
+
+sympathetic_inflammation = Coupling(
+    name="sympathetic_inflammation",
+    description="sustained sympathetic (noradrenergic) activity raises resting TNF-α/IL-6 via NF-κB in "
+                "mononuclear cells",
+    citation=BIERHAUS,
+    grade="C",
+    parameters=table("pnisim design; size set so 8 weeks of moderate chronic stress raise resting IL-6 ~30 %; "
+                     "to be calibrated (issue 5)", "D", [
+        ("gain", 2.0, "1", "fractional rise of the resting cytokine set points per unit sympathetic excess",
+         {"bounds": (0.0, 10.0), "cv": 0.4}),
+    ]),
+    binds={"innate.basal_gain": lambda s: 1 + s.gain * (s.SNS - 1)},
+)

@@ -104,6 +104,8 @@ hpa = Module(
         Port("adrenal_gain", "1", 1.0, "relative adrenal cortex mass scaling StAR production"),
         Port("adrenal_boost", "1", 0.0, "extra adrenal drive, StAR production x (1 + boost) (e.g. awakening)"),
         Port("acth_boost", "1", 0.0, "extra pituitary drive, ACTH secretion x (1 + boost) (acute stressors)"),
+        Port("stress_level", "1", lambda s: s.stress, "stress acting on the CRH drive (default: the stress input; "
+             "a psyche layer binds its perceived stress here)"),
     ),
     equations=lambda s: _hpa_rates(s),
 )
@@ -116,7 +118,7 @@ def _hpa_rates(s):
     cir2 = (4 - s.cir) * s.Ki_GR / (s.Ki_GR + s.GR)  # adrenal peripheral clock, GR-gated
     inh = Ki_GR1**n1 / (Ki_GR1**n1 + s.GR**n1)     # GR negative feedback on CRH and ACTH
     hT = hill(s.TNF, s.Km_tnf3, 2)                 # n2 = 2
-    yield Rate("CRH", s.K_strs * (1 + s.stress) * inh * drive * (1 + s.V_crh * s.TNF) - s.k_crh * s.CRH, "dy(1)")
+    yield Rate("CRH", s.K_strs * (1 + s.stress_level) * inh * drive * (1 + s.V_crh * s.TNF) - s.k_crh * s.CRH, "dy(1)")
     yield Rate(
         "ACTH",
         s.pituitary_gain * (1 + s.acth_boost) * s.V_acth1 * s.CRH * inh * (1 + s.V_acth2 * hT) - s.k_acth * s.ACTH,

@@ -8,7 +8,8 @@ fitted to 20 healthy adults given 2 ng/kg E. coli LPS.
 
 What pnisim changed: endotoxin enters as a scenario event (bolus added to E, ng/kg) or as an infusion input
 (ng/kg/h) instead of the initial condition E0 = 2; three multiplicative ports (default 1) let the composed core
-apply glucocorticoid suppression to monocyte activation and cytokine release. Time unit: hours.
+apply glucocorticoid suppression to monocyte activation and cytokine release, and a ``basal_gain`` port
+(default 1) scales the resting TNF-α/IL-6 set points for chronic low-grade inflammation. Time unit: hours.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ innate = Module(
         Port("activation_gain", "1", 1.0, "multiplier on monocyte activation (glucocorticoids, vagal tone)"),
         Port("tnf_gain", "1", 1.0, "multiplier on TNF release per activated monocyte"),
         Port("il6_gain", "1", 1.0, "multiplier on IL-6 release per activated monocyte"),
+        Port("basal_gain", "1", 1.0, "multiplier on the resting TNF-α and IL-6 set points (chronic low-grade "
+             "inflammation: sympathetic drive, adiposity, GR resistance)"),
     ),
     equations=lambda s: _rates(s),
 )
@@ -118,13 +121,13 @@ def _rates(s):
     yield Rate(
         "TNF",
         s.tnf_gain * s.kTNFM * dn(s.IL6, s.xTNF6, s.hTNF6) * dn(s.IL10, s.xTNF10, s.hTNF10) * s.MA
-        - s.kTNF * (s.TNF - s.wTNF),
+        - s.kTNF * (s.TNF - s.basal_gain * s.wTNF),
         "dTNF/dt",
     )
     yield Rate(
         "IL6",
         s.il6_gain * (s.k6M + s.k6TNF * up(s.TNF, s.x6TNF, s.h6TNF)) * dn(s.IL6, s.x66, s.h66)
-        * dn(s.IL10, s.x610, s.h610) * s.MA - s.k6 * (s.IL6 - s.w6),
+        * dn(s.IL10, s.x610, s.h610) * s.MA - s.k6 * (s.IL6 - s.basal_gain * s.w6),
         "dIL6/dt",
     )
     yield Rate(

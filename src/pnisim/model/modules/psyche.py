@@ -1,0 +1,150 @@
+"""Psyche layer: appraisal into perceived stress, rumination, depressive and anxious symptoms, trauma load.
+
+No published mechanistic model covers these (SYSTEM.md; MODELS.md §4.1, §8), so this is pnisim's smallest
+honest design, graded C/D, whose sizes are parameters to be calibrated against meta-analytic effect sizes
+(Shields 2020 and the rest of evidence/targets.csv) in later work. What each piece stands on:
+
+* Transactional appraisal (Lazarus & Folkman 1984): perceived stress follows the objective stressor load,
+  amplified by rumination and buffered by social support (stress-buffering hypothesis: Cohen S, Wills TA.
+  Stress, social support, and the buffering hypothesis. Psychol Bull 1985;98:310-357,
+  doi:10.1037/0033-2909.98.2.310) and by resilience (a trait parameter).
+* Perseverative cognition prolongs the physiological stress response (Brosschot JF, Gerin W, Thayer JF.
+  J Psychosom Res 2006;60:113-124, doi:10.1016/j.jpsychores.2005.06.074): rumination rises with perceived
+  stress and depressive symptoms and decays slowly; cognitive therapy (CBT, mindfulness) lowers its gain.
+* Depressive symptoms rise over weeks with perceived stress, rumination, trauma load and inflammation
+  (cytokine -> kynurenine -> mood: Dantzer R et al. 2008 Nat Rev Neurosci 9:46, doi:10.1038/nrn2297; here a
+  log IL-6 term, to be replaced by the brain <- immune module); anxiety follows perceived stress and trauma.
+* Trauma memory load (PTSD symptoms) is added by traumatic events (a bolus), declines slowly by natural
+  recovery and faster under trauma-focused therapy.
+
+Default sizes are set so that eight weeks of a moderate chronic stressor (load 0.5, as a caregiver) move a
+population-average person from PHQ-9 3 to ≈ 7 and PSS-10 13 to ≈ 20 (caregivers score higher than
+non-caregivers on depression by about half a standard deviation: Pinquart M, Sörensen S. Psychol Aging
+2003;18:250-267, doi:10.1037/0882-7974.18.2.250) — placeholders until calibration.
+
+State scales are 0–1 fractions of the maximum of each questionnaire, so the readouts are the scales people
+use: PSS-10 (0–40; Cohen S, Williamson G 1988, general-population mean ≈ 13), PHQ-9 (0–27; Kocalevent RD et al.
+2013 Gen Hosp Psychiatry 35:551, general-population mean ≈ 3), GAD-7 (0–21; Löwe B et al. 2008 Med Care 46:266,
+mean ≈ 3), PCL-5 (0–80). The resting values are set to those population means. Perceived stress ``PS`` is in
+the units of the stressor load (0 at rest) so that it can replace the exogenous stress input of the HPA axis
+and autonomic modules in the whole model; the PSS-10 readout maps it onto the questionnaire.
+Time unit: hours; symptom dynamics take days to weeks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from .._table import table
+from ..compose import Model, compose
+from ..core import Input, Module, Observable, Port, Rate, State
+
+CITATION = (
+    "Cohen S, Wills TA. Stress, social support, and the buffering hypothesis. Psychol Bull 1985;98:310-357; "
+    "Brosschot JF, Gerin W, Thayer JF. J Psychosom Res 2006;60:113-124; Dantzer R et al. Nat Rev Neurosci 2008;9:46-56"
+)
+DOI = "10.1037/0033-2909.98.2.310"
+DESIGN = "pnisim design (no published mechanistic model); size to be calibrated (issue 5)"
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+# resting levels = general-population means of the questionnaires (see docstring)
+PHQ9_REST, GAD7_REST, PSS10_REST = 3.0, 3.0, 13.0
+DEP_REST, ANX_REST = PHQ9_REST / 27, GAD7_REST / 21
+RUM_REST = 0.2
+
+psyche = Module(
+    name="psyche",
+    title="Perceived stress, rumination, depressive and anxious symptoms, trauma load (pnisim design)",
+    citation=CITATION,
+    doi=DOI,
+    changes="designed here: first-order symptom states with logistic targets; questionnaire readouts",
+    time_unit="h",
+    grade="C",
+    states=(
+        State("PS", "1", 0.0, "perceived stress (stressor-load units; 0 at rest)", scale=1.0),
+        State("RUM", "1", RUM_REST, "rumination / negative cognition (0-1)"),
+        State("DEP", "1", DEP_REST, "depressive symptoms (fraction of the PHQ-9 maximum)"),
+        State("ANX", "1", ANX_REST, "anxiety symptoms (fraction of the GAD-7 maximum)"),
+        State("TRA", "1", 0.0, "trauma memory load (fraction of the PCL-5 maximum)", scale=1.0),
+    ),
+    parameters=table(DESIGN, "D", [
+        ("tau_ps", 72.0, "h", "time for perceived stress to follow the stressor load (days)", {"bounds": (6.0, 336.0)}),
+        ("tau_rum", 168.0, "h", "rumination time constant (a week)", {"bounds": (24.0, 1344.0)}),
+        ("tau_dep", 336.0, "h", "depressive-symptom time constant (two weeks)", {"bounds": (72.0, 2016.0)}),
+        ("tau_anx", 168.0, "h", "anxiety time constant (a week)", {"bounds": (24.0, 1344.0)}),
+        ("tau_tra", 4380.0, "h", "natural decline of trauma load (half a year)", {"bounds": (720.0, 43800.0)}),
+        ("resilience", 0.0, "1", "trait resilience / coping (0 = population average)", {"bounds": (-0.5, 2.0), "cv": 0.5}),
+        ("b_support", 0.4, "1", "stress buffering by full social support (Cohen & Wills 1985)",
+         {"bounds": (0.0, 1.0), "grade": "C"}),
+        ("g_rum", 1.0, "1", "amplification of appraisal by rumination above rest", {"bounds": (0.0, 5.0)}),
+        ("a_rum_ps", 2.0, "1", "rumination drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0)}),
+        ("a_rum_dep", 2.0, "1", "rumination drive per unit depressive symptoms above rest (logit)", {"bounds": (0.0, 10.0)}),
+        ("cbt_rum", 0.5, "1", "fractional cut of the rumination drive under cognitive therapy", {"bounds": (0.0, 1.0)}),
+        ("w_ps", 1.2, "1", "depression drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0), "cv": 0.3}),
+        ("w_rum", 1.5, "1", "depression drive per unit rumination above rest (logit)", {"bounds": (0.0, 10.0)}),
+        ("w_tra", 3.0, "1", "depression drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
+        ("w_inf", 0.3, "1", "depression drive per doubling of IL-6 over rest (logit; Dantzer 2008)",
+         {"bounds": (0.0, 2.0), "grade": "C"}),
+        ("v_ps", 1.5, "1", "anxiety drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0)}),
+        ("v_tra", 3.0, "1", "anxiety drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
+        ("k_trauma_therapy", 0.004, "1/h", "extra decline of trauma load under trauma-focused therapy",
+         {"bounds": (0.0, 0.1)}),
+        ("il6_rest", 0.6097, "pg/mL", "resting IL-6 (Windoloski 2024 w6)", {"grade": "B",
+         "source": "Windoloski 2024 mean bolus fit"}),
+    ]),
+    inputs=(
+        Input("stress", "1", 0.0, "objective chronic stressor load (caregiving, work, bereavement)"),
+        Input("social_support", "1", 0.5, "perceived social support, 0 = isolated, 1 = fully supported",
+              bounds=(0.0, 1.0)),
+        Input("cognitive_therapy", "1", 0.0, "cognitive therapy active (CBT/mindfulness), 0-1", bounds=(0.0, 1.0)),
+        Input("trauma_therapy", "1", 0.0, "trauma-focused therapy active (e.g. EMDR), 0-1", bounds=(0.0, 1.0)),
+    ),
+    ports=(Port("IL6", "pg/mL", 0.6097, "plasma IL-6 (inflammation -> mood)"),),
+    observables=(
+        Observable("pss10", "score 0-40", lambda s: 40 * _pss_fraction(s.PS), "Perceived Stress Scale (PSS-10)"),
+        Observable("phq9", "score 0-27", lambda s: 27 * s.DEP, "depressive symptoms (PHQ-9)"),
+        Observable("gad7", "score 0-21", lambda s: 21 * s.ANX, "anxiety symptoms (GAD-7)"),
+        Observable("pcl5", "score 0-80", lambda s: 80 * s.TRA, "PTSD symptoms (PCL-5)"),
+        Observable("rumination", "1", lambda s: s.RUM, "rumination (0-1)"),
+    ),
+    equations=lambda s: _rates(s),
+)
+
+_PS0 = (PSS10_REST / 40) / (1 - PSS10_REST / 40)  # PS offset that puts PSS-10 at its population mean at rest
+
+
+def _pss_fraction(ps):
+    return (ps + _PS0) / (1 + ps + _PS0)
+
+
+def _sigmoid(x):
+    return 1 / (1 + sp.exp(-x))
+
+
+def _rates(s):
+    appraisal = s.stress * (1 - s.b_support * s.social_support) * (1 + s.g_rum * (s.RUM - RUM_REST)) / (1 + s.resilience)
+    rum_target = _sigmoid(
+        _logit(RUM_REST) + (1 - s.cbt_rum * s.cognitive_therapy) * (s.a_rum_ps * s.PS + s.a_rum_dep * (s.DEP - DEP_REST))
+    )
+    inflammation = sp.log(s.IL6 / s.il6_rest) / sp.log(2)
+    dep_target = _sigmoid(
+        _logit(DEP_REST) + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * s.TRA + s.w_inf * inflammation
+        - s.resilience
+    )
+    anx_target = _sigmoid(_logit(ANX_REST) + s.v_ps * s.PS + s.v_tra * s.TRA - s.resilience)
+    yield Rate("PS", (appraisal - s.PS) / s.tau_ps, "pnisim P1", "appraisal: load x (1 - support buffer) x rumination")
+    yield Rate("RUM", (rum_target - s.RUM) / s.tau_rum, "pnisim P2", "perseverative cognition")
+    yield Rate("DEP", (dep_target - s.DEP) / s.tau_dep, "pnisim P3", "stress, rumination, trauma, inflammation")
+    yield Rate("ANX", (anx_target - s.ANX) / s.tau_anx, "pnisim P4")
+    yield Rate("TRA", -s.TRA / s.tau_tra - s.k_trauma_therapy * s.trauma_therapy * s.TRA, "pnisim P5",
+               "natural recovery plus trauma-focused therapy; traumatic events add to TRA")
+
+
+def model() -> Model:
+    return compose("psyche", "Psyche layer alone (pnisim design)", [psyche], (), time_unit="h")

@@ -1,0 +1,40 @@
+"""Psyche layer (pnisim design): resting questionnaire scores and the direction of each mechanism."""
+
+import numpy as np
+import pytest
+
+from pnisim.engine.simulate import Event, Solver, simulate
+from pnisim.model.modules import psyche
+
+SOLVER = Solver(rtol=1e-8, atol=1e-10)
+
+
+def test_rest_scores_are_population_means():
+    """PSS-10 ≈ 13 (Cohen & Williamson 1988 US norms), PHQ-9 ≈ 3 (Kocalevent et al. 2013), GAD-7 ≈ 3
+    (Löwe et al. 2008), PCL-5 0."""
+    ds = simulate(psyche.model(), [0.0, 24.0 * 60], solver=SOLVER)
+    assert ds.pss10.values[0, -1] == pytest.approx(13.0, rel=1e-6)
+    assert ds.phq9.values[0, -1] == pytest.approx(3.0, rel=1e-6)
+    assert ds.gad7.values[0, -1] == pytest.approx(3.0, rel=1e-6)
+    assert ds.pcl5.values[0, -1] == 0.0
+
+
+def test_trauma_load_declines_faster_under_trauma_focused_therapy():
+    model = psyche.model()
+    t = np.array([0.0, 24.0 * 84])
+    trauma = [Event(0.0, "add_state", "TRA", 0.6)]
+    natural = simulate(model, t, events=trauma, solver=SOLVER)
+    treated = simulate(model, t, events=trauma + [Event(0.0, "set_input", "trauma_therapy", 1.0)], solver=SOLVER)
+    assert natural.pcl5.values[0, 0] == pytest.approx(48.0)
+    assert treated.pcl5.values[0, -1] < natural.pcl5.values[0, -1] < natural.pcl5.values[0, 0]
+    assert natural.phq9.values[0, -1] > 3.0  # trauma load raises depressive symptoms
+
+
+def test_cognitive_therapy_lowers_rumination_and_depression_under_stress():
+    model = psyche.model()
+    t = np.array([24.0 * 56])
+    stress = [Event(0.0, "set_input", "stress", 0.5)]
+    plain = simulate(model, t, t0=0.0, events=stress, solver=SOLVER)
+    cbt = simulate(model, t, t0=0.0, events=stress + [Event(0.0, "set_input", "cognitive_therapy", 1.0)], solver=SOLVER)
+    assert cbt.rumination.values[0, -1] < plain.rumination.values[0, -1]
+    assert cbt.phq9.values[0, -1] < plain.phq9.values[0, -1]
