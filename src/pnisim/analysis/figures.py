@@ -17,7 +17,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
-from .summary import LABELS, Exposure, exposures_of, ok_individuals, representative_day, wake_times
+from .summary import (
+    COURSE_LABELS,
+    COURSE_VARIABLES,
+    LABELS,
+    MAX_DAY_CURVE_STEP_H,
+    Exposure,
+    exposures_of,
+    has_course,
+    ok_individuals,
+    representative_day,
+    wake_times,
+)
 
 __all__ = [
     "FOOTER",
@@ -109,6 +120,18 @@ def cortisol_run_figure(ds: xr.Dataset, exposures: Sequence[Exposure] = ()) -> F
     return _finish(fig, "Cortisol over the run" + (f" (dashed: {', '.join(kinds)})" if kinds else ""))
 
 
+def course_figure(ds: xr.Dataset, names: Sequence[str], exposures: Sequence[Exposure] = ()) -> Figure:
+    """Slow readouts (symptom scores, CRP, IL-6, HRV) over the whole run in days, exposures marked."""
+    fig, axes = _new(len(names), 1, height=2.2)
+    t = _time(ds)
+    for ax, name in zip(axes, names):
+        _plot(ax, ds, name, t / 24.0, np.ones(t.size, dtype=bool))
+        _mark_exposures(ax, exposures, scale=24.0)
+        ax.set_ylabel(f"{COURSE_LABELS[name]} ({ds[name].attrs.get('units', '')})")  # long names overlap here
+        ax.set_xlabel("time since midnight of day 0 (days)")
+    return _finish(fig, "Symptoms, inflammation and HRV over the run")
+
+
 def cortisol_day_figure(ds: xr.Dataset, day: int) -> Figure:
     """Serum and salivary cortisol over one day in clock time, with the (median) wake time marked."""
     names = [n for n in ("cortisol_serum", "cortisol_saliva") if n in ds]
@@ -177,9 +200,13 @@ def figures(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> dict[st
     ex = exposures_of(scenario)
     t = _time(ds)
     out: dict[str, Figure] = {}
+    fine = t.size > 1 and float(np.median(np.diff(t))) <= MAX_DAY_CURVE_STEP_H
     if any(n in ds for n in ("cortisol_serum", "cortisol_saliva")):
         out["cortisol_run.png"] = cortisol_run_figure(ds, ex)
-        out["cortisol_day.png"] = cortisol_day_figure(ds, representative_day(ds, ex) if day is None else day)
+        if fine:
+            out["cortisol_day.png"] = cortisol_day_figure(ds, representative_day(ds, ex) if day is None else day)
+    if has_course(ds):
+        out["course.png"] = course_figure(ds, [n for n in COURSE_VARIABLES if n in ds], ex)
     inside = [e for e in ex if t[0] <= e.t <= t[-1]]
     for k, e in enumerate(x for x in inside if x.type == "acute_stressor"):
         out[f"stress_response{'' if k == 0 else f'_{k + 1}'}.png"] = stress_figure(ds, e.t)

@@ -30,6 +30,7 @@ __all__ = [
     "exposures_of",
     "lps_response",
     "ok_individuals",
+    "course",
     "readouts",
     "representative_day",
     "summary_dict",
@@ -291,6 +292,38 @@ def peak_order(peak_times: dict[str, float]) -> str:
     return " → ".join(LABELS.get(v, v) for _, v in known)
 
 
+COURSE_VARIABLES = ("pss10", "phq9", "gad7", "pcl5", "crp", "il6", "rmssd")
+COURSE_LABELS = {"pss10": "PSS-10", "phq9": "PHQ-9", "gad7": "GAD-7", "pcl5": "PCL-5", "crp": "CRP", "il6": "IL-6",
+                 "rmssd": "HRV (RMSSD)"}
+MAX_DAY_CURVE_STEP_H = 0.5  # a cortisol day curve needs outputs at least every 30 min
+
+
+def has_course(ds: xr.Dataset) -> bool:
+    """Whether the run has slow readouts worth a course summary (IL-6 alone is read around its exposures)."""
+    return any(v in ds for v in COURSE_VARIABLES if v != "il6")
+
+
+def course(ds: xr.Dataset) -> dict:
+    """Slow readouts over the whole run (symptom scores, CRP, IL-6, HRV): value at the start, at the end, and
+    the maximum with its day. Only the variables present in the result are read."""
+    t = np.asarray(ds["time"].values, dtype=float)
+    present = [v for v in COURSE_VARIABLES if v in ds]
+    rows = []
+    for i in range(ds.sizes["individual"]):
+        r = {}
+        for v in present:
+            y = np.asarray(ds[v].values[i], dtype=float)
+            k = int(np.nanargmax(y)) if np.any(np.isfinite(y)) else 0
+            r.update({f"{v}_start": float(y[0]), f"{v}_end": float(y[-1]), f"{v}_max": float(y[k]),
+                      f"{v}_max_day": float(t[k] / 24.0)})
+        rows.append(r)
+    units = {}
+    for v in present:
+        u = ds[v].attrs.get("units", "")
+        units.update({f"{v}_start": u, f"{v}_end": u, f"{v}_max": u, f"{v}_max_day": "day"})
+    return _result("course", t[0], units, {}, _ids(ds), rows)
+
+
 def representative_day(ds: xr.Dataset, exposures: Sequence[Exposure] = ()) -> int:
     """The first full day of the run without an exposure that day or the day before (its effect may last
     into the night); day 0 when every day has one. Chronic stress counts from its start day onwards."""
@@ -310,10 +343,15 @@ def readouts(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> list[d
     """Every readout the scenario supports: the cortisol day curve, one per acute stressor, one per LPS bolus."""
     ex = exposures_of(scenario)
     t = np.asarray(ds["time"].values, dtype=float)
-    out = [cortisol_day(ds, representative_day(ds, ex) if day is None else day)]
+    fine = t.size > 1 and float(np.median(np.diff(t))) <= MAX_DAY_CURVE_STEP_H
+    out = [cortisol_day(ds, representative_day(ds, ex) if day is None else day)] if fine else []
+    if has_course(ds):
+        out.append(course(ds))
     for e in ex:
         if not (t[0] <= e.t <= t[-1]):
             continue
+        if not fine:
+            continue  # acute responses need fine sampling too
         if e.type == "acute_stressor":
             out.append(acute_stress_response(ds, e.t))
         elif e.type == "lps_bolus":
@@ -364,6 +402,12 @@ _TABLE = {
         ("acth_peak_min", "ACTH peak, time after onset", ""),
         ("il6_change_90min", "IL-6 change at +90 min", ""),
     ],
+    "course": [
+        (f"{v}_{k}", COURSE_LABELS[v] + suffix, "")
+        for v in COURSE_VARIABLES
+        for k, suffix in (("start", " at the start"), ("end", " at the end"), ("max", " maximum"),
+                          ("max_day", " maximum, day"))
+    ],
     "lps_response": [
         (f"{v}_{k}", LABELS[v][0].upper() + LABELS[v][1:] + suffix, "")
         for v in LPS_VARIABLES for k, suffix in (("peak", " peak after LPS"), ("peak_h", " peak, hours after LPS"))
@@ -374,6 +418,8 @@ _TABLE = {
 def _context(res: dict) -> str:
     if res["readout"] == "cortisol_day":
         return f"day {res['day']}"
+    if res["readout"] == "course":
+        return "over the run"
     what = "stressor" if res["readout"] == "acute_stress_response" else "LPS bolus"
     return f"{what} {_when(res['at_h'])}"
 

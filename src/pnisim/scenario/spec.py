@@ -563,12 +563,139 @@ class ChronicStress(_Spec):
         return [Level("stress", max(win.t0, s.from_day * 24), s.level, self.name()) for s in self.schedule]
 
 
+# ------------------------------------------------------------------------- psychosocial exposures (model "whole")
+class TraumaticEvent(_Timed):
+    """A traumatic event: trauma memory load (PTSD symptoms, PCL-5) rises by 0.6 x ``severity``.
+
+    Severity 1 adds 48 PCL-5 points (above the probable-PTSD cut-off of 31-33; Blevins CA et al. 2015 J Trauma
+    Stress 28:489); the mapping is pnisim's design (grade C).
+    """
+
+    type: Literal["traumatic_event"] = "traumatic_event"
+    severity: Number = Field(ge=0, le=1, description="0 (none) to 1 (most severe)")
+
+    TARGET: ClassVar[str] = "TRA"
+    PER_SEVERITY: ClassVar[float] = 0.6
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "TRA += 0.6 x severity (PCL-5 = 80 x TRA)",
+        "evidence_grade": "C",
+        "cost": None,
+        "assumptions": ["an instantaneous rise in trauma memory load that declines over months"],
+        "references": ["Blevins CA et al. J Trauma Stress 2015;28:489-498 (PCL-5)"],
+    }
+
+    def check(self, who: str, win: RunWindow) -> None:
+        self._check_inside(who, win)
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        return [Bolus(self.TARGET, self.start_h, self.PER_SEVERITY * self.severity, self.name())]
+
+
+class SocialSupportChange(_Timed):
+    """Social support rises (support group, community) or falls (loneliness, bereavement) by ``change`` for
+    ``duration`` (to the end of the run when omitted). Perceived support buffers appraisal (Cohen & Wills 1985).
+    """
+
+    type: Literal["social_support"] = "social_support"
+    change: Number = Field(ge=-0.5, le=0.5, description="change of perceived support on its 0-1 scale")
+    duration: Quantity | None = Field(None, description="length (> 0); omitted = to the end of the run")
+
+    TARGET: ClassVar[str] = "social_support"
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "social_support input += change (appraisal x (1 - 0.4 x support))",
+        "evidence_grade": "B",
+        "cost": None,
+        "assumptions": ["support acts only by buffering appraisal; size to be calibrated"],
+        "references": ["Cohen S, Wills TA. Psychol Bull 1985;98:310-357",
+                       "Uchino BN et al. Psychol Bull 1996;119:488-531"],
+    }
+
+    def _end(self, win: RunWindow) -> float:
+        return win.t_end if self.duration is None else self.start_h + self.duration.to(U.TIME, "duration")
+
+    def check(self, who: str, win: RunWindow) -> None:
+        if self.duration is not None:
+            _range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, None)
+        self._check_inside(who, win, self._end(win))
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        return [Pulse(self.TARGET, self.start_h, self._end(win), self.change, self.name())]
+
+
+class _Course(_Timed):
+    """A course of weekly sessions whose effect builds session by session and lasts ``durability`` after."""
+
+    sessions: Annotated[int, Field(strict=True, ge=1, le=52)] = Field(description="number of weekly sessions")
+    durability: Quantity = Field(_q("26 week"), description="how long the full effect lasts after the last "
+                                                            "session (>= 0)")
+
+    TARGET: ClassVar[str] = ""
+    INTERVAL_H: ClassVar[float] = 24 * 7
+
+    def _last(self) -> float:
+        return self.start_h + (self.sessions - 1) * self.INTERVAL_H
+
+    def check(self, who: str, win: RunWindow) -> None:
+        _range(self.durability, U.TIME, f"The 'durability' of {who}", 0.0, None, lo_open=False)
+        self._check_inside(who, win, self._last())
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        # after session k of n the active level is k/n; it stays at 1 for `durability`, then ends
+        end = min(win.t_end, self._last() + self.durability.to(U.TIME, "durability"))
+        levels = [Level(self.TARGET, self.start_h + k * self.INTERVAL_H, (k + 1) / self.sessions, self.name())
+                  for k in range(self.sessions)]
+        if end < win.t_end:
+            levels.append(Level(self.TARGET, end, 0.0, self.name()))
+        return levels
+
+
+class CognitiveBehaviouralTherapy(_Course):
+    """CBT (about 10 weekly sessions): lowers the rumination drive of perceived stress and of mood.
+
+    Evidence: psychosocial interventions improve immune function, most reliably CBT (Shields GS, Spahr CM,
+    Slavich GM 2020 JAMA Psychiatry 77:1031: pretest-posttest-control g = 0.30); durability is contested
+    (O'Toole 2018). Cost: ≈ $1,500 per 10-session course (targets.csv cbt_cost) = $150 per session.
+    """
+
+    type: Literal["cbt"] = "cbt"
+    sessions: Annotated[int, Field(strict=True, ge=1, le=52)] = Field(10, description="number of weekly sessions")
+
+    TARGET: ClassVar[str] = "cognitive_therapy"
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "cognitive_therapy input = sessions done / sessions (rumination drive x (1 - 0.5 x input))",
+        "evidence_grade": "A",
+        "cost": {"usd_per_session": 150.0, "source": "targets.csv cbt_cost ($1,500 per ~10-session course)"},
+        "assumptions": ["effect size is a placeholder until calibration to Shields 2020"],
+        "references": ["Shields GS, Spahr CM, Slavich GM. JAMA Psychiatry 2020;77:1031-1043"],
+    }
+
+
+class TraumaFocusedTherapy(_Course):
+    """Trauma-focused therapy (TF-CBT, EMDR; about 12 weekly sessions): faster decline of trauma load."""
+
+    type: Literal["trauma_therapy"] = "trauma_therapy"
+    sessions: Annotated[int, Field(strict=True, ge=1, le=52)] = Field(12, description="number of weekly sessions")
+    durability: Quantity = Field(_q("0 week"), description="how long the effect lasts after the last session")
+
+    TARGET: ClassVar[str] = "trauma_therapy"
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "trauma_therapy input = sessions done / sessions (extra decline of trauma load)",
+        "evidence_grade": "B",
+        "cost": None,
+        "assumptions": ["immune effects of trauma-focused therapy are thin (grade C); the symptom effect is a "
+                        "placeholder until calibration"],
+        "references": ["Cusack K et al. Clin Psychol Rev 2016;43:128-141 (psychological treatments for PTSD)"],
+    }
+
+
 Exposure = Annotated[
-    Union[AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress],
+    Union[AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
+          CognitiveBehaviouralTherapy, TraumaFocusedTherapy],
     Field(discriminator="type"),
 ]
-EXPOSURE_CLASSES = {c.model_fields["type"].default: c for c in (AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone,
-                                                                 ChronicStress)}
+EXPOSURE_CLASSES = {c.model_fields["type"].default: c for c in (
+    AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
+    CognitiveBehaviouralTherapy, TraumaFocusedTherapy)}
 EXPOSURE_TYPES = tuple(EXPOSURE_CLASSES)
 
 # Model names each exposure needs (checked against the scenario's model).
@@ -578,6 +705,10 @@ _NEEDS: dict[str, tuple[str, str]] = {
     "lps_bolus": ("state", "E"),
     "lps_infusion": ("input", "lps_infusion"),
     "dexamethasone": ("state", "Dex1"),
+    "traumatic_event": ("state", "TRA"),
+    "social_support": ("input", "social_support"),
+    "cbt": ("input", "cognitive_therapy"),
+    "trauma_therapy": ("input", "trauma_therapy"),
 }
 
 
