@@ -84,7 +84,8 @@ def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = Non
 
 
 def whole(calibrated: bool = True) -> Model:
-    """The whole-system model as far as it is coupled: core + psyche + autonomic nervous system + liver (CRP).
+    """The whole-system model as far as it is coupled: core + psyche + autonomic nervous system + liver (CRP) +
+    infection (Reynolds 2006).
 
     Shares the core's calibration; the autonomic module reads the same ``stress`` and ``acute_stress`` inputs
     as the HPA axis. CRP's IL-6 half-saturation is re-set so that baseline CRP is 1 mg/L at the core's resting
@@ -103,10 +104,10 @@ def whole(calibrated: bool = True) -> Model:
     )
     return compose(
         "whole",
-        "pnisim whole system (so far): core + psyche + autonomic nervous system + liver CRP",
-        [*base.modules, autonomic.autonomic, crp.crp, psyche.psyche],
+        "pnisim whole system (so far): core + psyche + autonomic nervous system + liver CRP + infection",
+        [*base.modules, autonomic.autonomic, crp.crp, psyche.psyche, reynolds2006.infection],
         [*base.couplings, core_links.vagal_reflex, core_links.il6_to_liver, core_links.appraisal_drives_physiology,
-         core_links.sympathetic_inflammation],
+         core_links.sympathetic_inflammation, core_links.infection_links],
         time_unit="h",
         overrides=overrides,
         observables=core_links.observables(),

@@ -622,6 +622,34 @@ class SocialSupportChange(_Timed):
         return [Pulse(self.TARGET, self.start_h, self._end(win), self.change, self.name())]
 
 
+class Infection(_Timed):
+    """An infection: an initial pathogen load P0 (Reynolds 2006 units) at the given time.
+
+    Reynolds et al. 2006 (J Theor Biol 242:220): P0 = 0.5 is cleared with little damage, P0 = 1.0 recovers
+    after large transient damage, P0 = 1.5 leaves persistent inflammation. The pathogen's molecular patterns
+    activate monocytes like endotoxin in the whole model (size grade D).
+    """
+
+    type: Literal["infection"] = "infection"
+    load: Number = Field(gt=0, le=3, description="initial pathogen load P0 (> 0, <= 3)")
+
+    TARGET: ClassVar[str] = "pathogen"
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "pathogen += load (Reynolds 2006); host defence weakened by perceived stress",
+        "evidence_grade": "B",
+        "cost": None,
+        "assumptions": ["one local infection; pathogen units of the Reynolds model"],
+        "references": ["Reynolds A et al. J Theor Biol 2006;242:220-236",
+                       "Cohen S, Tyrrell DA, Smith AP. N Engl J Med 1991;325:606-612"],
+    }
+
+    def check(self, who: str, win: RunWindow) -> None:
+        self._check_inside(who, win)
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        return [Bolus(self.TARGET, self.start_h, self.load, self.name())]
+
+
 class _Course(_Timed):
     """A course of weekly sessions whose effect builds session by session and lasts ``durability`` after."""
 
@@ -690,12 +718,12 @@ class TraumaFocusedTherapy(_Course):
 
 Exposure = Annotated[
     Union[AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
-          CognitiveBehaviouralTherapy, TraumaFocusedTherapy],
+          CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection],
     Field(discriminator="type"),
 ]
 EXPOSURE_CLASSES = {c.model_fields["type"].default: c for c in (
     AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
-    CognitiveBehaviouralTherapy, TraumaFocusedTherapy)}
+    CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection)}
 EXPOSURE_TYPES = tuple(EXPOSURE_CLASSES)
 
 # Model names each exposure needs (checked against the scenario's model).
@@ -709,6 +737,7 @@ _NEEDS: dict[str, tuple[str, str]] = {
     "social_support": ("input", "social_support"),
     "cbt": ("input", "cognitive_therapy"),
     "trauma_therapy": ("input", "trauma_therapy"),
+    "infection": ("state", "pathogen"),
 }
 
 

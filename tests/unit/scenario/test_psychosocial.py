@@ -70,3 +70,10 @@ def test_cbt_during_chronic_stress_lowers_depressive_symptoms():
     week20 = int(np.argmin(np.abs(control.time.values - 24 * 7 * 20)))
     assert treated.phq9.values[0, week20] < control.phq9.values[0, week20]
     assert treated.crp.values[0, week20] < control.crp.values[0, week20]
+
+
+def test_infection_is_a_pathogen_bolus_and_its_load_is_validated():
+    s = spec({"type": "infection", "day": 3, "time": "08:00", "load": 0.5})
+    assert events(s, "pathogen") == [(80.0, 0.5)]
+    with pytest.raises(SpecError, match="load"):
+        parse_scenario(spec({"type": "infection", "day": 3, "time": "08:00", "load": -1}))

@@ -263,3 +263,24 @@ sympathetic_inflammation = Coupling(
     ]),
     binds={"innate.basal_gain": lambda s: 1 + s.gain * (s.SNS - 1)},
 )
+
+COHEN_1991 = ("Cohen S, Tyrrell DA, Smith AP. Psychological stress and susceptibility to the common cold. "
+              "N Engl J Med 1991;325:606-612")
+
+infection_links = Coupling(
+    name="infection_links",
+    description="perceived stress weakens host defence against a pathogen (Cohen 1991: susceptibility rises with "
+                "stress); the pathogen's molecular patterns activate monocytes like endotoxin",
+    citation=COHEN_1991,
+    grade="C",
+    parameters=table("pnisim design; sizes to be calibrated (issue 5)", "D", [
+        ("k_defence", 0.45, "1", "loss of host defence per unit perceived stress: defence = 1/(1 + k*PS)",
+         {"bounds": (0.0, 5.0), "cv": 0.4}),
+        ("k_pamp", 0.2, "ng/kg/h per pathogen unit", "endotoxin-equivalent input per pathogen unit",
+         {"bounds": (0.0, 1.0)}),
+    ]),
+    binds={
+        "infection.host_defence": lambda s: 1 / (1 + s.k_defence * s.PS),
+        "innate.pamp": lambda s: s.k_pamp * s.pathogen,
+    },
+)

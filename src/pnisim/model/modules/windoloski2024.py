@@ -103,6 +103,8 @@ innate = Module(
         Port("activation_gain", "1", 1.0, "multiplier on monocyte activation (glucocorticoids, vagal tone)"),
         Port("tnf_gain", "1", 1.0, "multiplier on TNF release per activated monocyte"),
         Port("il6_gain", "1", 1.0, "multiplier on IL-6 release per activated monocyte"),
+        Port("pamp", "ng/kg/h", 0.0, "endotoxin-equivalent input from an infection's pathogen-associated molecular "
+             "patterns (0 alone)"),
         Port("basal_gain", "1", 1.0, "multiplier on the resting TNF-α and IL-6 set points (chronic low-grade "
              "inflammation: sympathetic drive, adiposity, GR resistance)"),
     ),
@@ -115,7 +117,7 @@ def _rates(s):
         s.activation_gain * up(s.E, s.xME, s.hME) * (s.kM + s.kMTNF * up(s.TNF, s.xMTNF, s.hMTNF))
         * dn(s.IL10, s.xM10, s.hM10) * s.MR
     )
-    yield Rate("E", s.lps_infusion - s.kE * s.E, "dE/dt")
+    yield Rate("E", s.lps_infusion + s.pamp - s.kE * s.E, "dE/dt")
     yield Rate("MR", s.kMR * s.MR * (1 - s.MR / s.Mmax) - act, "dMR/dt")
     yield Rate("MA", act - s.kMA * s.MA, "dMA/dt")
     yield Rate(
