@@ -202,6 +202,39 @@ def model_command(
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 
+# ------------------------------------------------------------------------------------------------- evidence
+@app.command("evidence")
+def evidence_command(
+    model: str = typer.Option("whole", "--model", "-m", help="model whose evidence to list (default: whole)"),
+    out: Path = typer.Option(Path("pnisim-evidence"), "--out", "-o", help="directory for evidence.html and "
+                             "evidence.graphml"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing output directory"),
+) -> None:
+    """List every module, coupling and scenario element with its source and evidence grade; write the causal
+    graph as an interactive HTML page and as GraphML."""
+    from ..evidence.graph import evidence_html, evidence_items, write_graphml
+    from ..io.outdir import staged_output_dir
+    from ..model.library import get_model
+    from ..scenario.spec import EXPOSURE_CLASSES
+
+    stdout, _ = _consoles()
+    with _user_errors():
+        m = get_model(model)
+        items = evidence_items(m, EXPOSURE_CLASSES)
+
+        with staged_output_dir(out, overwrite=overwrite) as tmp:  # nothing appears unless all is written
+            (tmp / "evidence.html").write_text(evidence_html(m, EXPOSURE_CLASSES), encoding="utf-8")
+            write_graphml(m, tmp / "evidence.graphml")
+    t = Table(title=f"Evidence behind model '{m.name}'", title_justify="left")
+    for c in ("kind", "name", "what", "source", "grade"):
+        t.add_column(c, overflow="fold")
+    for i in items:
+        t.add_row(i.kind, i.name, i.description, i.source, i.grade)
+    stdout.print(t)
+    stdout.print(f"Wrote {out}/evidence.html and {out}/evidence.graphml", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
 # ------------------------------------------------------------------------------------------------- export-sbml
 @app.command("export-sbml")
 def export_sbml(

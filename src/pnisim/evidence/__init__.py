@@ -1,1 +1,1 @@
-"""pnisim.evidence"""
+"""The graded evidence behind each model: table, causal graph (GraphML, HTML)."""

@@ -74,6 +74,15 @@ class ObservableEntry:
 
 
 @dataclass(frozen=True)
+class BindingEntry:
+    """A port bound by a coupling: ``port`` is "module.port"; ``expr`` in model symbols."""
+
+    coupling: str
+    port: str
+    expr: sp.Expr
+
+
+@dataclass(frozen=True)
 class EquationEntry:
     state: str
     module: str
@@ -97,6 +106,7 @@ class Model:
     equations: tuple[EquationEntry, ...]
     observables: tuple[ObservableEntry, ...]
     notes: str = ""
+    bindings: tuple[BindingEntry, ...] = ()
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- names and defaults -------------------------------------------------------------------------
@@ -329,6 +339,7 @@ def compose(
 
     equations: list[EquationEntry] = []
     obs_entries: list[ObservableEntry] = []
+    bound: list[BindingEntry] = []
     for m in modules:
         local = m.local_symbols()
         k = time_factor(m.time_unit, time_unit)
@@ -345,6 +356,7 @@ def compose(
             if key in bindings:
                 cname, fn = bindings[key]
                 expr = sp.sympify(fn(coupling_namespace(cname)))
+                bound.append(BindingEntry(cname, key, expr))
             elif callable(port.default):
                 expr = sp.sympify(port.default(Symbols(f"Module {m.name!r}", local))).xreplace(to_global)
             else:
@@ -403,4 +415,5 @@ def compose(
         equations=tuple(equations),
         observables=tuple(obs_entries),
         notes=notes,
+        bindings=tuple(bound),
     )

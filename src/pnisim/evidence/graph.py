@@ -1,0 +1,136 @@
+"""The graded evidence behind a model, as a table and as a causal graph (GraphML and a self-contained HTML page).
+
+Nodes are the model's modules; an edge A -> B is a coupling that binds a port of B to an expression of A's
+states. Every module, coupling and scenario element (exposure or intervention) is listed with its source and
+evidence grade (A meta-analysis of RCTs or many cohorts; B single RCT, large cohort or published model fitted to
+human data; C mechanistic, animal or small human studies; D speculative), so users see at once which parts of a
+result stand on solid ground.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from ..model.compose import Model
+from ..model.core import GRADES
+
+__all__ = ["EvidenceItem", "evidence_items", "causal_graph", "write_graphml", "evidence_html"]
+
+GRADE_COLOURS = {"A": "#1b7837", "B": "#5aae61", "C": "#f1a340", "D": "#d73027"}
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    kind: str  # module, coupling, exposure
+    name: str
+    description: str
+    source: str
+    grade: str
+
+
+def _module_of_symbols(model: Model) -> dict[str, str]:
+    return {s.symbol.name: s.module for s in model.states}
+
+
+def evidence_items(model: Model, exposures: dict | None = None) -> list[EvidenceItem]:
+    """Every module and coupling of ``model`` and every scenario element type, with source and grade."""
+    items = [EvidenceItem("module", m.name, m.title, m.citation, m.grade) for m in model.modules]
+    items += [EvidenceItem("coupling", c.name, c.description, c.citation, c.grade) for c in model.couplings]
+    for name, cls in (exposures or {}).items():
+        meta = cls.METADATA
+        cost = meta.get("cost")
+        extra = f" Cost: {cost['usd_per_session']} USD per session ({cost['source']})." if cost else ""
+        items.append(EvidenceItem("exposure", name, meta["mechanism"] + extra, "; ".join(meta.get("references", [])),
+                                  meta["evidence_grade"]))
+    return items
+
+
+def causal_graph(model: Model) -> nx.MultiDiGraph:
+    """Modules as nodes; one edge per (coupling, source module, target module) with the coupling's grade."""
+    g = nx.MultiDiGraph(name=model.name)
+    for m in model.modules:
+        g.add_node(m.name, title=m.title, grade=m.grade, citation=m.citation, kind="module")
+    owner = _module_of_symbols(model)
+    grades = {c.name: (c.grade, c.citation, c.description) for c in model.couplings}
+    seen = set()
+    for b in model.bindings:
+        target = b.port.split(".", 1)[0]
+        sources = {owner[s.name] for s in b.expr.free_symbols if s.name in owner} - {target}
+        grade, citation, description = grades[b.coupling]
+        for src in sorted(sources):
+            key = (src, target, b.coupling)
+            if key in seen:
+                continue
+            seen.add(key)
+            g.add_edge(src, target, key=b.coupling, coupling=b.coupling, grade=grade, citation=citation,
+                       description=description)
+    return g
+
+
+def write_graphml(model: Model, path: str | Path) -> Path:
+    path = Path(path)
+    nx.write_graphml(causal_graph(model), path)
+    return path
+
+
+def _svg(g: nx.MultiDiGraph, size: int = 640) -> str:
+    nodes = list(g.nodes)
+    r = size * 0.38
+    c = size / 2
+    pos = {n: (c + r * math.cos(2 * math.pi * k / len(nodes) - math.pi / 2),
+               c + r * math.sin(2 * math.pi * k / len(nodes) - math.pi / 2)) for k, n in enumerate(nodes)}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
+    for u, v, data in g.edges(data=True):
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        dx, dy = x2 - x1, y2 - y1
+        d = math.hypot(dx, dy) or 1.0
+        x1, y1, x2, y2 = x1 + 28 * dx / d, y1 + 28 * dy / d, x2 - 30 * dx / d, y2 - 30 * dy / d
+        colour = GRADE_COLOURS.get(data["grade"], "#777")
+        tip = html.escape(f"{data['coupling']} (grade {data['grade']}): {data['description']}")
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+                     f'stroke-width="2.5" marker-end="url(#arrow)"><title>{tip}</title></line>')
+    for n, data in g.nodes(data=True):
+        x, y = pos[n]
+        colour = GRADE_COLOURS.get(data["grade"], "#777")
+        tip = html.escape(f"{data['title']} — {data['citation']} (grade {data['grade']})")
+        parts.append(f'<g><title>{tip}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="26" fill="white" '
+                     f'stroke="{colour}" stroke-width="3"/><text x="{x:.1f}" y="{y + 4:.1f}" font-size="11" '
+                     f'text-anchor="middle">{html.escape(n)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def evidence_html(model: Model, exposures: dict | None = None) -> str:
+    """One self-contained page: the causal graph (hover for sources) and the graded table with a grade filter."""
+    items = evidence_items(model, exposures)
+    rows = "".join(
+        f'<tr data-grade="{i.grade}"><td>{html.escape(i.kind)}</td><td>{html.escape(i.name)}</td>'
+        f"<td>{html.escape(i.description)}</td><td>{html.escape(i.source)}</td>"
+        f'<td style="color:{GRADE_COLOURS.get(i.grade, "#777")};font-weight:bold">{i.grade}</td></tr>'
+        for i in items
+    )
+    legend = " ".join(f'<span style="color:{GRADE_COLOURS[g]}">■ {g}: {html.escape(t)}</span><br>'
+                      for g, t in GRADES.items())
+    boxes = "".join(f'<label><input type="checkbox" checked value="{g}" onchange="filt()"> {g}</label> '
+                    for g in GRADES)
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>pnisim evidence — {html.escape(model.name)}</title>
+<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse;width:100%}}
+td,th{{border:1px solid #ccc;padding:4px;font-size:13px;vertical-align:top}}.note{{background:#fff4e5;border:1px solid
+#f0a030;padding:8px}}</style></head><body>
+<h1>Evidence behind model '{html.escape(model.name)}'</h1>
+<p class="note">Research use only, not medical advice. Grades C and D mark mechanisms and sizes that are
+uncertain; results that depend on them are hypotheses.</p>
+<h2>Causal graph</h2><p>Modules (circles) and the couplings between them (arrows), coloured by evidence grade; hover
+for the source.</p>{_svg(causal_graph(model))}<p>{legend}</p>
+<h2>Every mechanism and scenario element</h2><p>Show grades: {boxes}</p>
+<table id="ev"><tr><th>kind</th><th>name</th><th>what</th><th>source</th><th>grade</th></tr>{rows}</table>
+<script>function filt(){{const on=[...document.querySelectorAll('input[type=checkbox]:checked')].map(b=>b.value);
+document.querySelectorAll('#ev tr[data-grade]').forEach(r=>{{r.style.display=on.includes(r.dataset.grade)?'':'none'}})}}</script>
+</body></html>"""

@@ -1,0 +1,38 @@
+"""`pnisim evidence`: graded table, causal graph as GraphML and an HTML page; bad input exits 2."""
+
+import networkx as nx
+from typer.testing import CliRunner
+
+from pnisim.cli.main import app
+from pnisim.evidence.graph import causal_graph
+from pnisim.model.library import get_model
+
+runner = CliRunner()
+
+
+def test_causal_graph_edges_follow_the_couplings():
+    g = causal_graph(get_model("whole"))
+    edges = {(u, v, k) for u, v, k in g.edges(keys=True)}
+    assert ("innate", "hpa", "cytokines_to_hpa") in edges  # Somvanshi 2020: TNF drives CRH/ACTH
+    assert ("innate", "crp", "il6_to_liver") in edges
+    assert ("psyche", "hpa", "appraisal") in edges
+    assert g.edges["innate", "crp", "il6_to_liver"]["grade"] == "A"
+
+
+def test_evidence_command_writes_graphml_and_html(tmp_path):
+    out = tmp_path / "ev"
+    result = runner.invoke(app, ["evidence", "--model", "whole", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "cbt" in result.output and "Research use only" in result.output
+    g = nx.read_graphml(out / "evidence.graphml")
+    assert {"hpa", "innate", "psyche", "crp"} <= set(g.nodes)
+    page = (out / "evidence.html").read_text()
+    assert "<svg" in page and "Research use only, not medical advice." in page
+
+
+def test_unknown_model_is_a_clear_error_and_writes_nothing(tmp_path):
+    out = tmp_path / "ev"
+    result = runner.invoke(app, ["evidence", "--model", "wholee", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "Did you mean 'whole'" in result.output
+    assert not out.exists()
