@@ -92,6 +92,22 @@ PHENOTYPES: dict[str, dict[str, float]] = {
     "high_gr_sensitivity": {"gr.r": 0.5},
     # Weaker GR-mediated inhibition of the HPA axis (Ki halved): a glucocorticoid-resistance-like variant.
     "low_gr_inhibition": {"gr.Ki": 0.5},
+    # The presets below need model "whole" (they set psyche parameters); sizes are grade C placeholders until
+    # calibration to the case-control targets (Osimo 2020: CRP g = 0.71, IL-6 g = 0.61 in depression).
+    # Major depression: a depressive-symptom set point at PHQ-9 ~12 (moderate; with rumination feedback) and
+    # lower resilience.
+    "mdd": {"psyche.dep_set": 1.35, "psyche.resilience": -0.3},
+    # Major depression with inflammation: resting IL-6 x2.5 and TNF x1.5 (CRP ~2.5 mg/L, above the 'high' 3 mg/L
+    # threshold for some individuals once between-person variability is added).
+    "mdd_inflamed": {"psyche.dep_set": 1.35, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 2.5,
+                     "innate.wTNF": 8.79 * 1.5},
+    # Early adversity (ACE >= 4): persistent lower GR expression (NR3C1 methylation: McGowan PO et al. 2009 Nat
+    # Neurosci 12:342), lower resilience, and higher resting inflammation (Baumeister D et al. 2016 Mol Psychiatry
+    # 21:642: childhood trauma and CRP/IL-6/TNF).
+    "early_adversity": {"gr.V_GRmrna": 3.4 * 0.8, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 1.3},
+    # Obesity / sedentary life: adipose tissue adds to resting IL-6 (Mohamed-Ali V et al. 1997 J Clin Endocrinol
+    # Metab 82:4196) — resting IL-6 x2, TNF x1.2.
+    "obesity": {"innate.w6": 0.6097 * 2.0, "innate.wTNF": 8.79 * 1.2},
 }
 
 
@@ -284,9 +300,11 @@ Effect = Union[Pulse, Level, Bolus]
 class PersonSpec(_Spec):
     """One person, or the template of a population."""
 
-    phenotype: Literal["healthy", "high_gr_sensitivity", "low_gr_inhibition"] = Field(
+    phenotype: Literal["healthy", "high_gr_sensitivity", "low_gr_inhibition", "mdd", "mdd_inflamed",
+                       "early_adversity", "obesity"] = Field(
         "healthy", description="preset: healthy; high_gr_sensitivity (gr.r = 0.5, Somvanshi 2020 PTSD-like); "
-                               "low_gr_inhibition (gr.Ki = 0.5)")
+                               "low_gr_inhibition (gr.Ki = 0.5); with model 'whole' also mdd, mdd_inflamed, "
+                               "early_adversity, obesity (grade C placeholders, see PHENOTYPES)")
     wake_time: ClockTime | None = Field(None, description="habitual wake time HH:MM (sets clock.wake_time)")
     parameters: dict[str, Quantity] = Field(
         default_factory=dict,

@@ -77,3 +77,20 @@ def test_infection_is_a_pathogen_bolus_and_its_load_is_validated():
     assert events(s, "pathogen") == [(80.0, 0.5)]
     with pytest.raises(SpecError, match="load"):
         parse_scenario(spec({"type": "infection", "day": 3, "time": "08:00", "load": -1}))
+
+
+def test_phenotype_presets_of_the_whole_model():
+    """mdd_inflamed: higher resting CRP and PHQ-9 than healthy (direction of Osimo 2020's case-control g > 0)."""
+    def run(phenotype):
+        s = parse_scenario({"model": "whole", "person": {"phenotype": phenotype},
+                            "run": {"duration": "2 d", "sampling": "1 d", "burn_in": "60 d"}})
+        return run_scenario(s)
+
+    healthy, mdd = run("healthy"), run("mdd_inflamed")
+    assert mdd.crp.values[0, -1] > 2.0 * healthy.crp.values[0, -1]
+    assert mdd.phq9.values[0, -1] > healthy.phq9.values[0, -1] + 2
+
+
+def test_whole_model_presets_are_refused_on_the_core():
+    with pytest.raises(SpecError, match="phenotype.*mdd.*psyche.dep_set"):
+        plan(parse_scenario({"model": "core", "person": {"phenotype": "mdd"}, "run": {"duration": "1 d"}}))

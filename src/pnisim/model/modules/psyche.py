@@ -86,6 +86,8 @@ psyche = Module(
         ("a_rum_ps", 2.0, "1", "rumination drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0)}),
         ("a_rum_dep", 2.0, "1", "rumination drive per unit depressive symptoms above rest (logit)", {"bounds": (0.0, 10.0)}),
         ("cbt_rum", 0.5, "1", "fractional cut of the rumination drive under cognitive therapy", {"bounds": (0.0, 1.0)}),
+        ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = population average, "
+         "about 1.35 = PHQ-9 12 with rumination feedback)", {"bounds": (-2.0, 4.0)}),
         ("w_ps", 1.2, "1", "depression drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0), "cv": 0.3}),
         ("w_rum", 1.5, "1", "depression drive per unit rumination above rest (logit)", {"bounds": (0.0, 10.0)}),
         ("w_tra", 3.0, "1", "depression drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
@@ -134,7 +136,7 @@ def _rates(s):
     )
     inflammation = sp.log(s.IL6 / s.il6_rest) / sp.log(2)
     dep_target = _sigmoid(
-        _logit(DEP_REST) + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * s.TRA + s.w_inf * inflammation
+        _logit(DEP_REST) + s.dep_set + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * s.TRA + s.w_inf * inflammation
         - s.resilience
     )
     anx_target = _sigmoid(_logit(ANX_REST) + s.v_ps * s.PS + s.v_tra * s.TRA - s.resilience)
