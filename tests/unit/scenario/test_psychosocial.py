@@ -94,3 +94,12 @@ def test_phenotype_presets_of_the_whole_model():
 def test_whole_model_presets_are_refused_on_the_core():
     with pytest.raises(SpecError, match="phenotype.*mdd.*psyche.dep_set"):
         plan(parse_scenario({"model": "core", "person": {"phenotype": "mdd"}, "run": {"duration": "1 d"}}))
+
+
+def test_mindfulness_course_acts_on_rumination_and_vagal_tone():
+    s = spec({"type": "mindfulness", "day": 7, "time": "18:00", "sessions": 2, "durability": "1 week"})
+    start = 7 * 24 + 18
+    assert events(s, "cognitive_therapy") == [(start, 0.5), (start + 168, 1.0), (start + 336, 0.0)]
+    assert events(s, "vagal_set") == [(start, 0.1), (start + 168, 0.2), (start + 336, 0.0)]
+    ds = run_scenario(parse_scenario(spec({"type": "mindfulness", "day": 7, "time": "18:00"}, weeks=10)))
+    assert ds.rmssd.values[0, 30] > ds.rmssd.values[0, 0]  # higher HRV while practising
