@@ -153,6 +153,28 @@ def _mechanisms(model) -> str:
     )
 
 
+def _exposures(scenario) -> str:
+    """The scenario's exposures and interventions with mechanism, evidence grade and cost (from their metadata)."""
+    exposures = list(_field(scenario, "exposures", None) or [])
+    if not exposures:
+        return "<p>No exposures or interventions: the person is at rest.</p>"
+    rows = []
+    for e in exposures:
+        meta = getattr(type(e), "METADATA", {}) or {}
+        cost = meta.get("cost")
+        cost_text = f"{cost['usd_per_session']:g} USD per session ({cost['source']})" if cost else "not in the evidence table"
+        when = f"day {e.day} {e.time}" if hasattr(e, "day") else "schedule"
+        rows.append(
+            f'<tr class="{"uncertain" if meta.get("evidence_grade") in ("C", "D") else ""}">'
+            f"<td><code>{_e(e.type)}</code>{(' — ' + _e(e.label)) if getattr(e, 'label', None) else ''}</td>"
+            f"<td>{_e(when)}</td><td>{_e(meta.get('mechanism', '—'))}</td>"
+            f"<td>{_grade(meta.get('evidence_grade', '—'))}</td><td>{_e(cost_text)}</td>"
+            f"<td>{_e('; '.join(meta.get('assumptions', [])))}</td></tr>"
+        )
+    return ("<table><tr><th>Exposure / intervention</th><th>When</th><th>Mechanism in the model</th><th>Grade</th>"
+            "<th>Cost</th><th>Assumptions</th></tr>" + "".join(rows) + "</table>")
+
+
 def _references(model) -> str:
     if model is None:
         return "<p>—</p>"
@@ -212,6 +234,7 @@ def render_report(
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head><body>'
         f"<h1>pnisim report — {_e(name)}</h1>{notice}"
         f"<h2>What was run</h2>{_meta(ds, scenario, model)}{_scenario_json(scenario)}"
+        f"<h2>Exposures and interventions</h2>{_exposures(scenario)}"
         f"<h2>Summary</h2>{_summary(rows)}"
         f"<h2>Figures</h2>{_figures(figures)}"
         f"<h2>Mechanisms and evidence grades</h2>{_mechanisms(model)}"

@@ -19,3 +19,18 @@ def test_daily_sampled_whole_run_reports_the_course_and_skips_the_day_curve():
     assert not any(q.startswith("Serum cortisol peak") for q in rows)  # needs sampling <= 30 min
     names = set(figures(ds, s))
     assert "course.png" in names and "cortisol_day.png" not in names
+
+
+def test_report_lists_the_interventions_with_grade_and_cost():
+    from pnisim.analysis.report import render_report
+
+    s = parse_scenario({
+        "model": "whole",
+        "run": {"duration": "14 week", "sampling": "1 d", "burn_in": "7 d"},
+        "exposures": [{"type": "chronic_stress", "schedule": [{"from_day": 0, "level": 0.5}]},
+                      {"type": "cbt", "day": 7, "time": "10:00"}],
+    })
+    page = render_report(run_scenario(s), s)
+    assert "Exposures and interventions" in page
+    assert "150 USD per session" in page  # targets.csv cbt_cost / 10 sessions
+    assert "chronic_stress" in page and "day 7 10:00" in page
