@@ -23,6 +23,7 @@ from .summary import (
     LABELS,
     MAX_DAY_CURVE_STEP_H,
     Exposure,
+    arm_names,
     exposures_of,
     has_course,
     ok_individuals,
@@ -43,6 +44,9 @@ __all__ = [
 ]
 
 FOOTER = "pnisim — research use only, not medical advice"
+#: one colour per arm (colour-blind-safe Okabe-Ito order)
+ARM_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
 COLORS = {
     "cortisol_serum": "#1f5fa8",
     "cortisol_saliva": "#2a9d8f",
@@ -76,7 +80,25 @@ def _label(ds: xr.Dataset, name: str) -> str:
 
 
 def _plot(ax, ds: xr.Dataset, name: str, x: np.ndarray, sel: np.ndarray, label: str | None = None) -> None:
-    """Median line and 10–90 % band over successfully solved individuals (one line when N = 1)."""
+    """Median line and 10–90 % band over successfully solved individuals (one line when N = 1); with arms,
+    one line (and band) per arm."""
+    arms = arm_names(ds)
+    if len(arms) > 1 and label is None:
+        for k, arm in enumerate(arms):
+            sub = ds.isel(individual=np.flatnonzero(ds["arm"].values == arm))
+            y = np.asarray(sub[name].transpose("individual", "time").values, dtype=float)[:, sel]
+            color = ARM_COLORS[k % len(ARM_COLORS)]
+            if y.shape[0] > 1:
+                with np.errstate(all="ignore"):
+                    lo, med, hi = np.nanpercentile(y, [10, 50, 90], axis=0)
+                ax.fill_between(x, lo, hi, color=color, alpha=0.2, linewidth=0)
+                ax.plot(x, med, color=color, linewidth=1.4, label=f"{arm} (median, N={y.shape[0]})")
+            else:
+                ax.plot(x, y[0], color=color, linewidth=1.4, label=arm)
+        ax.set_ylabel(_label(ds, name))
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="best", fontsize=8, frameon=False)
+        return
     y = np.asarray(ds[name].transpose("individual", "time").values, dtype=float)[:, sel]
     ok = ok_individuals(ds)
     y = y[ok] if ok.any() else y

@@ -101,6 +101,16 @@ def _meta(ds: xr.Dataset, scenario, model) -> str:
 def _summary(rows: Sequence[Row]) -> str:
     if not rows:
         return "<p>No summary quantities could be read from this run.</p>"
+    arms = next((list(r.arms) for r in rows if r.arms), None)
+    if arms:  # arms side by side
+        head = "".join(f"<th>{_e(a)}</th>" for a in arms)
+        body = "".join(
+            f"<tr><td>{_e(r.quantity)}</td>"
+            + "".join(f'<td class="num">{_value((r.arms or {}).get(a, r.value))}</td>' for a in arms)
+            + f"<td>{_e(r.unit)}</td><td>{_e(r.note)}</td></tr>"
+            for r in rows
+        )
+        return f"<table><tr><th>Quantity</th>{head}<th>Unit</th><th>Note</th></tr>{body}</table>"
     body = "".join(
         f"<tr><td>{_e(r.quantity)}</td><td class=\"num\">{_value(r.value)}</td><td>{_e(r.unit)}</td>"
         f"<td>{_e(r.note)}</td></tr>"
@@ -155,23 +165,27 @@ def _mechanisms(model) -> str:
 
 def _exposures(scenario) -> str:
     """The scenario's exposures and interventions with mechanism, evidence grade and cost (from their metadata)."""
-    exposures = list(_field(scenario, "exposures", None) or [])
+    exposures = [("all", e) for e in (_field(scenario, "exposures", None) or [])]
+    for arm in _field(scenario, "arms", None) or []:
+        exposures += [(arm.name, e) for e in arm.exposures]
     if not exposures:
         return "<p>No exposures or interventions: the person is at rest.</p>"
     rows = []
-    for e in exposures:
+    for arm, e in exposures:
         meta = getattr(type(e), "METADATA", {}) or {}
         cost = meta.get("cost")
-        cost_text = f"{cost['usd_per_session']:g} USD per session ({cost['source']})" if cost else "not in the evidence table"
+        per = next((k for k in (cost or {}) if k.startswith("usd_per_")), None)
+        cost_text = (f"{cost[per]:g} USD per {per.removeprefix('usd_per_')} ({cost['source']})" if per
+                     else "not in the evidence table")
         when = f"day {e.day} {e.time}" if hasattr(e, "day") else "schedule"
         rows.append(
-            f'<tr class="{"uncertain" if meta.get("evidence_grade") in ("C", "D") else ""}">'
+            f'<tr class="{"uncertain" if meta.get("evidence_grade") in ("C", "D") else ""}"><td>{_e(arm)}</td>'
             f"<td><code>{_e(e.type)}</code>{(' — ' + _e(e.label)) if getattr(e, 'label', None) else ''}</td>"
             f"<td>{_e(when)}</td><td>{_e(meta.get('mechanism', '—'))}</td>"
             f"<td>{_grade(meta.get('evidence_grade', '—'))}</td><td>{_e(cost_text)}</td>"
             f"<td>{_e('; '.join(meta.get('assumptions', [])))}</td></tr>"
         )
-    return ("<table><tr><th>Exposure / intervention</th><th>When</th><th>Mechanism in the model</th><th>Grade</th>"
+    return ("<table><tr><th>Arm</th><th>Exposure / intervention</th><th>When</th><th>Mechanism in the model</th><th>Grade</th>"
             "<th>Cost</th><th>Assumptions</th></tr>" + "".join(rows) + "</table>")
 
 

@@ -62,6 +62,7 @@ class Row(NamedTuple):
     value: float | str
     unit: str
     note: str
+    arms: dict | None = None  # {arm: value} when the run compares arms (then ``value`` is the first arm's)
 
 
 class Exposure(NamedTuple):
@@ -96,7 +97,10 @@ def exposures_of(scenario) -> list[Exposure]:
     (a schedule that never rises is not an exposure).
     """
     out = []
-    for e in _field(scenario, "exposures", None) or ():
+    every = list(_field(scenario, "exposures", None) or ())
+    for arm in _field(scenario, "arms", None) or ():
+        every += list(_field(arm, "exposures", None) or ())
+    for e in every:
         kind = str(_field(e, "type", ""))
         schedule = _field(e, "schedule", None)
         if schedule is not None:
@@ -292,9 +296,9 @@ def peak_order(peak_times: dict[str, float]) -> str:
     return " → ".join(LABELS.get(v, v) for _, v in known)
 
 
-COURSE_VARIABLES = ("pss10", "phq9", "gad7", "pcl5", "crp", "il6", "rmssd")
+COURSE_VARIABLES = ("pss10", "phq9", "gad7", "pcl5", "crp", "il6", "rmssd", "sleep_hours", "psqi")
 COURSE_LABELS = {"pss10": "PSS-10", "phq9": "PHQ-9", "gad7": "GAD-7", "pcl5": "PCL-5", "crp": "CRP", "il6": "IL-6",
-                 "rmssd": "HRV (RMSSD)"}
+                 "rmssd": "HRV (RMSSD)", "sleep_hours": "Sleep", "psqi": "PSQI"}
 MAX_DAY_CURVE_STEP_H = 0.5  # a cortisol day curve needs outputs at least every 30 min
 
 
@@ -436,9 +440,27 @@ def _no_rise(res: dict, key: str, per: list[dict], ok: np.ndarray) -> bool:
     return False
 
 
+def arm_names(ds: xr.Dataset) -> list[str]:
+    """The arms of a run in their order ([] without arms)."""
+    if "arm" not in ds.coords:
+        return []
+    return list(dict.fromkeys(str(a) for a in ds["arm"].values))
+
+
 def summary_table(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> list[Row]:
     """The summary as rows (quantity, value, unit, note). With more than one individual the value is the
-    median over the successfully solved individuals and the note gives the 10–90 % range."""
+    median over the successfully solved individuals and the note gives the 10–90 % range. A run with arms
+    gives each arm's value side by side (``Row.arms``)."""
+    arms = arm_names(ds)
+    if len(arms) > 1:
+        per = [_summary_rows(ds.isel(individual=np.flatnonzero(ds["arm"].values == a)), scenario, day)
+               for a in arms]
+        return [Row(rs[0].quantity, rs[0].value, rs[0].unit, rs[0].note.split("; 10–90 %")[0],
+                    {a: r.value for a, r in zip(arms, rs)}) for rs in zip(*per)]
+    return _summary_rows(ds, scenario, day)
+
+
+def _summary_rows(ds: xr.Dataset, scenario=None, day: int | None = None) -> list[Row]:
     ok = ok_individuals(ds)
     n_ok = int(ok.sum())
     rows: list[Row] = []

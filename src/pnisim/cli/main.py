@@ -140,12 +140,15 @@ def _summary_table(summary: dict, rows) -> Table:
     failed = summary.get("failed_individuals") or []
     title = f"Summary — {summary.get('scenario') or 'scenario'}"
     table = Table(title=title, caption=f"{len(failed)} individual(s) failed to solve" if failed else None)
+    arms = next((list(r.arms) for r in rows if r.arms), None)
     table.add_column("Quantity")
-    table.add_column("Value", justify="right")
+    for name in arms or ["Value"]:
+        table.add_column(name, justify="right")
     table.add_column("Unit")
     table.add_column("Note")
     for r in rows:
-        table.add_row(r.quantity, _fmt(r.value), r.unit, r.note)
+        values = [_fmt((r.arms or {}).get(a, r.value)) for a in arms] if arms else [_fmt(r.value)]
+        table.add_row(r.quantity, *values, r.unit, r.note)
     return table
 
 
@@ -153,7 +156,8 @@ def _summary_table(summary: dict, rows) -> Table:
 @app.command("model")
 def model_command(
     model: str = typer.Option(
-        "core", "--model", "-m", help="core, somvanshi2020, karin2020, windoloski2024, gupta2007"
+        "core", "--model", "-m", help="a model name: core, whole, or a module's stand-alone model (see the error "
+                                      "message for the full list)"
     ),
     json_output: bool = typer.Option(False, "--json", help="Print the description as JSON."),
 ) -> None:

@@ -9,6 +9,7 @@ inside the file).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -16,16 +17,24 @@ from importlib import resources
 from ..errors import SpecError
 from .compose import Model, ParameterOverride, compose, did_you_mean
 from .modules import (
+    autoimmune,
     autonomic,
+    brain_immune,
     baker2013,
     core_links,
     crp,
     gupta2007,
+    gut,
     karin2020,
+    nk_lymph,
+    pharmacology,
     phillips_robinson2007,
     psyche,
     reynolds2006,
+    sleep,
     somvanshi2020,
+    treatments,
+    whole_links,
     windoloski2024,
 )
 
@@ -99,21 +108,44 @@ def whole(calibrated: bool = True) -> Model:
         p.name: ParameterOverride(p.parameter.value, p.parameter.source, p.parameter.grade, p.parameter.bounds)
         for p in base.parameters
     }
+    # the brain <- immune module's mood drive replaces psyche's direct IL-6 term (same size: IL-6 x3 -> 0.43 logit)
+    overrides["psyche.w_inf"] = ParameterOverride(0.0, "replaced by brain_immune.mood_drive in the whole model", "C")
+    for name in ("brain_immune.cort_ref", "nk.cort_ref"):
+        overrides[name] = ParameterOverride(
+            CORTISOL_DAILY_MEAN, "24-h mean serum cortisol of the calibrated core (tests/reference/test_whole.py)", "B")
+    overrides["autoimmune.alpha2"] = ParameterOverride(
+        1.0, "Baker 2013 BIOMD0000000550 default (monostable, healthy); autoimmune phenotype presets raise it", "C")
     overrides["crp.K6"] = ParameterOverride(
         il6_rest * (ceiling - 1.0), "set here: baseline CRP 1 mg/L at resting IL-6 0.61 pg/mL (Windoloski 2024 w6)", "C"
     )
     return compose(
         "whole",
         "pnisim whole system (so far): core + psyche + autonomic nervous system + liver CRP + infection",
-        [*base.modules, autonomic.autonomic, crp.crp, psyche.psyche, reynolds2006.infection],
-        [*base.couplings, core_links.vagal_reflex, core_links.il6_to_liver, core_links.appraisal_drives_physiology,
-         core_links.sympathetic_inflammation, core_links.infection_links],
+        [*base.modules, autonomic.autonomic, crp.crp, psyche.psyche, sleep.sleep, reynolds2006.infection,
+         treatments.treatments, *pharmacology.MODULES, autoimmune.tcell, _healthy_autoimmune(), gut.gut,
+         brain_immune.brain_immune, nk_lymph.nk, nk_lymph.lymph],
+        [*base.couplings, whole_links.vagal_reflex, whole_links.il6_to_liver, whole_links.appraisal_drives_physiology,
+         whole_links.low_grade_inflammation, whole_links.sleep_links, whole_links.infection_links,
+         whole_links.drug_actions, whole_links.treatment_actions, whole_links.autoimmunity_links,
+         whole_links.gut_brain_links],
         time_unit="h",
         overrides=overrides,
         observables=core_links.observables(),
         notes=base.notes,
     )
 
+
+def _healthy_autoimmune():
+    """The disease-activity switch at the healthy Baker 2013 steady state (alpha2 = 1: no second, inflamed state)."""
+    m = autoimmune.autoimmune
+    par = {p.name: p.value for p in m.parameters}
+    a0, p0 = autoimmune.baker_steady_state(par["alpha1"], 1.0, par["alpha3"], par["alpha4"], par["gamma"])
+    return replace(m, states=(replace(m.states[0], initial=a0), replace(m.states[1], initial=p0)))
+
+
+#: 24-h mean serum cortisol (nmol/L) of the calibrated core, waking at 07:00; the resting reference of the
+#: whole model's cortisol-reading modules (checked against a simulation in tests/reference/test_whole.py)
+CORTISOL_DAILY_MEAN = 149.5
 
 _FACTORIES = {
     "core": core,
@@ -128,6 +160,14 @@ _FACTORIES = {
     "baker2013": baker2013.model,
     "crp": crp.model,
     "psyche": psyche.model,
+    "sleep": sleep.model,
+    "treatments": treatments.model,
+    "autoimmune_ra": lambda: autoimmune.model("ra"),
+    "gut": gut.model,
+    "brain_immune": brain_immune.model,
+    "nk_lymph": nk_lymph.model,
+    "autoimmune_ms": lambda: autoimmune.model("ms"),
+    "pharmacology": pharmacology.model,
 }
 MODEL_NAMES = tuple(_FACTORIES)
 

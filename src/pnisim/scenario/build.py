@@ -68,6 +68,7 @@ class RunPlan:
     spec_hash: str
     provenance: dict
     individual_ids: tuple[str, ...]
+    arms: tuple[str, ...] = ()  # each individual's arm ("" without arms)
 
     @property
     def n_individuals(self) -> int:
@@ -79,13 +80,13 @@ class RunPlan:
 
 
 # ============================================================================================== scenario -> plan
-def scenario_events(scenario: Scenario, model: Model) -> list[Event]:
-    """The engine events of every exposure, sorted by time."""
+def scenario_events(scenario: Scenario, model: Model, arm: str = "") -> list[Event]:
+    """The engine events of every exposure (shared, plus ``arm``'s), sorted by time."""
     win = scenario.run.window()
     events: list[Event] = []
     pulses: dict[str, list[Pulse]] = defaultdict(list)
     levels: dict[str, dict[int, list[Level]]] = defaultdict(lambda: defaultdict(list))
-    for i, exposure in enumerate(scenario.exposures):
+    for i, exposure in enumerate(scenario.exposures_of_arm(arm)):
         for eff in exposure.effects(win):
             if isinstance(eff, Bolus):
                 events.append(Event(eff.time, "add_state", eff.target, eff.amount, eff.label))
@@ -135,10 +136,12 @@ def draw_parameters(model: Model, person: np.ndarray, size: int, seed: int, vari
 
 
 def _exposure_metadata(scenario: Scenario) -> list[dict]:
-    return [
-        {"index": i, "type": e.type, "label": e.name(), **e.METADATA}
-        for i, e in enumerate(scenario.exposures)
-    ]
+    out = [{"index": i, "type": e.type, "label": e.name(), "arm": "", **e.METADATA}
+           for i, e in enumerate(scenario.exposures)]
+    for arm in scenario.arms:
+        out += [{"index": i, "type": e.type, "label": e.name(), "arm": arm.name, **e.METADATA}
+                for i, e in enumerate(arm.exposures)]
+    return out
 
 
 def plan(scenario: Scenario) -> RunPlan:
@@ -148,13 +151,16 @@ def plan(scenario: Scenario) -> RunPlan:
     person = model.parameter_values()
     for name, value in scenario.person_parameters().items():
         person[model.parameter_names.index(name)] = value
-    n = pop.size
-    parameters = draw_parameters(model, person, n, pop.seed, pop.variability)
+    arms = scenario.arm_names()
+    per_arm = pop.size
+    n = per_arm * len(arms)
+    # every arm gets the same individuals: arms differ only by their exposures
+    parameters = np.tile(draw_parameters(model, person, per_arm, pop.seed, pop.variability), (len(arms), 1))
     inputs = np.tile(model.input_defaults(), (n, 1))
-    shared = scenario_events(scenario, model)
+    arm_events = {arm: scenario_events(scenario, model, arm) for arm in arms}
     # Rounded to 1e-9 h so that e.g. 144 x (10 min) lands exactly on 24 h (clock_time and day stay exact).
     t_out = np.round(run.start_h + np.arange(run.n_times()) * run.sampling_h, 9)
-    width = max(4, len(str(n - 1)))
+    width = max(4, len(str(per_arm - 1)))
     spec_hash = scenario.spec_hash()
     provenance = {
         "scenario": scenario.name,
@@ -163,7 +169,8 @@ def plan(scenario: Scenario) -> RunPlan:
         "scenario_spec": scenario.canonical_json(),
         "model_spec_hash": model.spec_hash(),
         "seed": pop.seed,
-        "population_size": n,
+        "population_size": per_arm,
+        "arms": json.dumps(arms if scenario.arms else []),
         "variability": "true" if pop.variability else "false",
         "phenotype": scenario.person.phenotype,
         "burn_in_h": run.burn_in_h,
@@ -177,14 +184,15 @@ def plan(scenario: Scenario) -> RunPlan:
         parameters=parameters,
         initial_state=None,
         inputs=inputs,
-        events=[shared] * n,
+        events=[arm_events[arm] for arm in arms for _ in range(per_arm)],
         burn_in_h=run.burn_in_h,
         outputs=tuple(scenario.output_names()),
         keep_states=run.keep_states,
         seed=pop.seed,
         spec_hash=spec_hash,
         provenance=provenance,
-        individual_ids=tuple(f"p{i:0{width}d}" for i in range(n)),
+        individual_ids=tuple(f"{arm + '/' if arm else ''}p{i:0{width}d}" for arm in arms for i in range(per_arm)),
+        arms=tuple(arm for arm in arms for _ in range(per_arm)),
     )
 
 
@@ -278,6 +286,8 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
         day=("time", np.floor(np.round(t, 9) / 24.0).astype(np.int64),
              {"units": "d", "long_name": "day of the run (0 = first)"}),
     )
+    if any(p.arms):
+        out = out.assign_coords(arm=("individual", np.array(p.arms, dtype=object), {"long_name": "arm"}))
     out.attrs.update(p.provenance)
     out.attrs["failed_individuals"] = int(np.sum(out["status"].values != 0))
     out.attrs["burn_in_failed_individuals"] = burn_failed

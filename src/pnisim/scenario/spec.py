@@ -43,6 +43,8 @@ from pydantic import (
 from ..errors import ResourceLimitError, SpecError
 from ..model.compose import Model
 from ..model.library import get_model as _get_model
+from ..model.modules import autoimmune, pharmacology
+from . import catalogue
 from . import units as U
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "ChronicStress",
     "StressStep",
     "Exposure",
+    "ArmSpec",
     "EXPOSURE_TYPES",
     "PHENOTYPES",
     "MEMORY_LIMIT",
@@ -108,7 +111,23 @@ PHENOTYPES: dict[str, dict[str, float]] = {
     # Obesity / sedentary life: adipose tissue adds to resting IL-6 (Mohamed-Ali V et al. 1997 J Clin Endocrinol
     # Metab 82:4196) — resting IL-6 x2, TNF x1.2.
     "obesity": {"innate.w6": 0.6097 * 2.0, "innate.wTNF": 8.79 * 1.2},
+    # Chronic stress (family caregiver): an ongoing stressor load of 0.5 carried by the person (Pinquart M,
+    # Sörensen S 2003 Psychol Aging 18:250; Kiecolt-Glaser JK et al. 2003 PNAS 100:9090: caregivers' IL-6 rises).
+    "chronic_stress": {"psyche.stress_load": 0.5},
+    # PTSD: higher GR sensitivity (Yehuda 2009; Somvanshi 2020 r = 0.5: low nadir, strong feedback) and a chronic
+    # trauma-symptom load (PCL-5 ~40) whose hyperarousal keeps perceived stress and sympathetic tone up.
+    "ptsd": {"gr.r": 0.5, "psyche.tra_chronic": 0.5, "psyche.resilience": -0.2},
+    # Insomnia disorder: trait hyperarousal of 2 mV in the sleep switch (about 6 h of sleep; Riemann 2010).
+    "insomnia": {"sleep.insomnia": 2.0},
+    # Loneliness: perceived support 0.35 lower (Hawkley & Cacioppo 2010).
+    "loneliness": {"psyche.support_offset": -0.35},
+    # Autoimmune diseases: the disease switch's presets (pnisim.model.modules.autoimmune.DISEASES; grade C/D).
+    **{name: {k: o.value for k, o in autoimmune.DISEASES[key].items()}
+       for name, key in (("ra", "ra"), ("sle", "sle"), ("ms", "ms"), ("ibd", "ibd"))},
 }
+#: Presets that need model "whole" (they set parameters only it has).
+WHOLE_ONLY_PHENOTYPES = ("mdd", "mdd_inflamed", "early_adversity", "obesity", "chronic_stress", "ptsd", "insomnia",
+                         "loneliness", "ra", "sle", "ms", "ibd")
 
 
 # ==================================================================================================== helpers
@@ -301,10 +320,12 @@ class PersonSpec(_Spec):
     """One person, or the template of a population."""
 
     phenotype: Literal["healthy", "high_gr_sensitivity", "low_gr_inhibition", "mdd", "mdd_inflamed",
-                       "early_adversity", "obesity"] = Field(
+                       "early_adversity", "obesity", "chronic_stress", "ptsd", "insomnia", "loneliness", "ra", "sle",
+                       "ms", "ibd"] = Field(
         "healthy", description="preset: healthy; high_gr_sensitivity (gr.r = 0.5, Somvanshi 2020 PTSD-like); "
                                "low_gr_inhibition (gr.Ki = 0.5); with model 'whole' also mdd, mdd_inflamed, "
-                               "early_adversity, obesity (grade C placeholders, see PHENOTYPES)")
+                               "early_adversity, obesity, chronic_stress (caregiver), ptsd, insomnia, loneliness, "
+                               "ra, sle, ms, ibd (grade C/D placeholders, see PHENOTYPES)")
     wake_time: ClockTime | None = Field(None, description="habitual wake time HH:MM (sets clock.wake_time)")
     parameters: dict[str, Quantity] = Field(
         default_factory=dict,
@@ -763,14 +784,244 @@ class TraumaFocusedTherapy(_Course):
     }
 
 
+# ------------------------------------------------------------------ the intervention and exposure library (data)
+class _FromCatalogue(_Timed):
+    """An entry of :data:`pnisim.scenario.catalogue.CATALOGUE`; one class per entry is generated below."""
+
+    adherence: Number = Field(1.0, ge=0, le=1, description="fraction of the effect delivered (courses, continuous) "
+                                                           "or of doses taken (drugs), 0-1")
+    dropout_after: Quantity | None = Field(None, description="time after the start at which the person stops "
+                                                             "(omitted = completes)")
+    opt_in: bool = Field(False, description="must be true to use a grade-D (speculative) mechanism")
+
+    INFO: ClassVar[catalogue.Info]
+
+    def _stop(self, end: float) -> float:
+        if self.dropout_after is None:
+            return end
+        return min(end, self.start_h + self.dropout_after.to(U.TIME, "dropout_after"))
+
+    def _check_common(self, who: str) -> None:
+        if self.INFO.grade == "D" and not self.opt_in:
+            raise SpecError(
+                f"The 'opt_in' of {who} must be true: {self.type!r} rests on a grade-D (speculative) mechanism "
+                f"({self.INFO.mechanism}). Got false instead."
+            )
+        if self.dropout_after is not None:
+            _range(self.dropout_after, U.TIME, f"The 'dropout_after' of {who}", 0.0, None, lo_open=False)
+
+    def active_interval(self, win: RunWindow) -> tuple[float, float]:
+        """[start, end) in model hours over which this exposure acts (for overlap checks)."""
+        return self.start_h, self._end(win)
+
+    def _end(self, win: RunWindow) -> float:  # pragma: no cover - every kind overrides
+        raise NotImplementedError
+
+
+class _CatalogueCourse(_FromCatalogue):
+    sessions: Annotated[int, Field(strict=True, ge=1, le=200)] | None = Field(
+        None, description="number of sessions (omitted = the library's standard course)")
+    durability: Quantity | None = Field(None, description="how long the full effect holds after the last session "
+                                                          "(omitted = the library's value)")
+
+    def _n(self) -> int:
+        return self.sessions if self.sessions is not None else self.INFO.sessions
+
+    def _last(self) -> float:
+        return self.start_h + (self._n() - 1) * self.INFO.interval_h
+
+    def _hold(self) -> float:
+        return self.INFO.durability_h if self.durability is None else self.durability.to(U.TIME, "durability")
+
+    def _end(self, win: RunWindow) -> float:
+        return min(win.t_end, self._stop(self._last()) + self._hold())
+
+    def check(self, who: str, win: RunWindow) -> None:
+        self._check_common(who)
+        if self.durability is not None:
+            _range(self.durability, U.TIME, f"The 'durability' of {who}", 0.0, None, lo_open=False)
+        self._check_inside(who, win, self._last())
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        n, out = self._n(), []
+        attended = [k for k in range(n) if self.start_h + k * self.INFO.interval_h <= self._stop(self._last()) + 1e-9]
+        end = self._end(win)
+        for target, amount in self.INFO.actions:
+            for k in attended:
+                out.append(Level(target, self.start_h + k * self.INFO.interval_h,
+                                 amount * self.adherence * (k + 1) / n, self.name()))
+            if end < win.t_end:
+                out.append(Level(target, end, 0.0, self.name()))
+        return out
+
+
+class _CatalogueSession(_FromCatalogue):
+    duration: Quantity | None = Field(None, description="session length (omitted = the library's value)")
+
+    def _length(self) -> float:
+        return self.INFO.session_h if self.duration is None else self.duration.to(U.TIME, "duration")
+
+    def _end(self, win: RunWindow) -> float:
+        return self.start_h + self._length()
+
+    def check(self, who: str, win: RunWindow) -> None:
+        self._check_common(who)
+        if self.duration is not None:
+            _range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, 24.0)
+        self._check_inside(who, win, self._end(win))
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        return [Pulse(t, self.start_h, self._end(win), a * self.adherence, self.name()) for t, a in self.INFO.actions]
+
+
+class _CatalogueContinuous(_FromCatalogue):
+    duration: Quantity | None = Field(None, description="how long (omitted = the library's value, or to the end "
+                                                        "of the run)")
+
+    def _end(self, win: RunWindow) -> float:
+        if self.duration is not None:
+            end = self.start_h + self.duration.to(U.TIME, "duration")
+        elif self.INFO.duration_h is not None:
+            end = self.start_h + self.INFO.duration_h
+        else:
+            end = win.t_end
+        return self._stop(min(end, win.t_end))
+
+    def check(self, who: str, win: RunWindow) -> None:
+        self._check_common(who)
+        if self.duration is not None:
+            d = _range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, None)
+            self._check_inside(who, win, self.start_h + d)
+        else:
+            self._check_inside(who, win)
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        return [Pulse(t, self.start_h, self._end(win), a * self.adherence, self.name()) for t, a in self.INFO.actions]
+
+
+class _CatalogueDrug(_FromCatalogue):
+    dose: Quantity | None = Field(None, description="dose per administration (omitted = the standard dose)")
+    body_weight: Quantity = Field(_q("70 kg"), description="body weight for mg/kg doses (30-250 kg)")
+    duration: Quantity | None = Field(None, description="how long the regimen runs (omitted = to the end of the run)")
+
+    def _per_dose(self) -> float:
+        """The dose per administration in the drug's dose unit."""
+        if self.dose is None:
+            return pharmacology.REGIMENS[self.INFO.drug][1]
+        dim = U.MASS_PER_KG if self.INFO.dose_unit == "mg/kg" else U.MASS
+        return self.dose.to(dim, "dose")
+
+    def _mg(self) -> float:
+        per = self._per_dose()
+        return per * self.body_weight.to(U.BODY_MASS, "body_weight") if self.INFO.dose_unit == "mg/kg" else per
+
+    def _end(self, win: RunWindow) -> float:
+        end = win.t_end if self.duration is None else min(win.t_end, self.start_h + self.duration.to(U.TIME, "duration"))
+        return self._stop(end)
+
+    def check(self, who: str, win: RunWindow) -> None:
+        self._check_common(who)
+        lo, hi = self.INFO.dose_range
+        dim = U.MASS_PER_KG if self.INFO.dose_unit == "mg/kg" else U.MASS
+        if self.dose is not None:
+            _range(self.dose, dim, f"The 'dose' of {who}", 0.0, None)
+            x = self.dose.to(dim, "dose")
+            if not lo <= x <= hi:
+                raise SpecError(
+                    f"The 'dose' of {who} must lie in the safe range {U.format_number(lo)}-{U.format_number(hi)} "
+                    f"{dim.unit} per administration for {self.type}. Got {str(self.dose)!r} instead."
+                )
+        _range(self.body_weight, U.BODY_MASS, f"The 'body_weight' of {who}", 30.0, 250.0, lo_open=False)
+        if self.INFO.max_mg is not None and self._mg() > self.INFO.max_mg + 1e-9:
+            raise SpecError(
+                f"The 'dose' of {who} must not exceed {U.format_number(self.INFO.max_mg)} mg per administration for "
+                f"{self.type}. Got {U.format_number(round(self._mg(), 3))} mg ({self.dose or 'standard dose'} x "
+                f"{self.body_weight}) instead."
+            )
+        if self.duration is not None:
+            _range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, None)
+        self._check_inside(who, win)
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        doses = pharmacology.regimen(self.INFO.drug, self._end(win), dose=self._mg(), body_weight=1.0,
+                                     start_h=self.start_h)
+        taken = []  # (dose already in mg: regimen() is given a 1-kg body weight so it does not rescale)
+        for k, (t, state, mg) in enumerate(doses):
+            # adherence drops doses evenly: dose k is taken when the running count of due doses crosses an integer
+            if math.floor((k + 1) * self.adherence + 1e-9) > math.floor(k * self.adherence + 1e-9):
+                taken.append(Bolus(state, t, mg, self.name()))
+        return taken
+
+
+_KIND_BASE = {"course": _CatalogueCourse, "session": _CatalogueSession, "continuous": _CatalogueContinuous,
+              "drug": _CatalogueDrug}
+
+
+def _catalogue_class(name: str, info: catalogue.Info) -> type:
+    doc = f"{info.title} ({info.kind}). Mechanism: {info.mechanism}. Evidence grade {info.grade}."
+    metadata = {
+        "mechanism": info.mechanism,
+        "evidence_grade": info.grade,
+        "category": info.category,
+        "cost": None if info.cost is None else {f"usd_per_{info.cost.per}": info.cost.usd, "source": info.cost.source},
+        "assumptions": list(info.assumptions) + (["size is a placeholder until calibration (issue 5)"]
+                                                 if info.kind != "drug" else []),
+        "references": list(info.references),
+    }
+    ns = {"__annotations__": {"type": Literal[name]}, "type": name, "INFO": info, "METADATA": metadata,
+          "__doc__": doc, "__module__": __name__}
+    return type("Exposure_" + name, (_KIND_BASE[info.kind],), ns)
+
+
+CATALOGUE_CLASSES = {name: _catalogue_class(name, info) for name, info in catalogue.CATALOGUE.items()}
+
+
+class SleepRestriction(_Timed):
+    """Sleep restriction: time in bed is cut to ``hours_in_bed`` a night for ``duration``.
+
+    Acts on the sleep module's time-in-bed cap; a week of 6-h nights raises IL-6 (Vgontzas AN et al. 2004 J Clin
+    Endocrinol Metab 89:2119) and experimental restriction lowers NK activity (Irwin 1994).
+    """
+
+    type: Literal["sleep_restriction"] = "sleep_restriction"
+    hours_in_bed: Quantity = Field(description="time in bed per night (>= 2 h, <= 12 h)")
+    duration: Quantity = Field(description="how long (> 0)")
+
+    TARGET: ClassVar[str] = "time_in_bed"
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "time_in_bed input = hours_in_bed for the duration (nightly sleep capped)",
+        "evidence_grade": "A",
+        "cost": None,
+        "assumptions": ["the cap acts on nightly sleep duration; timing within the night is not modelled"],
+        "references": ["Vgontzas AN et al. J Clin Endocrinol Metab 2004;89:2119-2126",
+                       "Irwin MR, Olmstead R, Carroll JE. Biol Psychiatry 2016;80:40-52"],
+    }
+
+    def _end(self) -> float:
+        return self.start_h + self.duration.to(U.TIME, "duration")
+
+    def check(self, who: str, win: RunWindow) -> None:
+        _range(self.hours_in_bed, U.TIME, f"The 'hours_in_bed' of {who}", 2.0, 12.0, lo_open=False)
+        d = _range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, None)
+        self._check_inside(who, win, self.start_h + d)
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        # the input's baseline is 24 h (unrestricted); the pulse brings it down to hours_in_bed
+        return [Pulse(self.TARGET, self.start_h, self._end(), self.hours_in_bed.to(U.TIME, "hours_in_bed") - 24.0,
+                      self.name())]
+
+
+
 Exposure = Annotated[
-    Union[AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
-          CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection, Mindfulness],
+    Union[(AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
+           CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection, Mindfulness, SleepRestriction,
+           *CATALOGUE_CLASSES.values())],
     Field(discriminator="type"),
 ]
 EXPOSURE_CLASSES = {c.model_fields["type"].default: c for c in (
     AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
-    CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection, Mindfulness)}
+    CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection, Mindfulness, SleepRestriction,
+    *CATALOGUE_CLASSES.values())}
 EXPOSURE_TYPES = tuple(EXPOSURE_CLASSES)
 
 # Model names each exposure needs (checked against the scenario's model).
@@ -786,7 +1037,20 @@ _NEEDS: dict[str, tuple[str, str]] = {
     "trauma_therapy": ("input", "trauma_therapy"),
     "infection": ("state", "pathogen"),
     "mindfulness": ("input", "cognitive_therapy"),
+    "sleep_restriction": ("input", "time_in_bed"),
+    **{name: ("state", pharmacology.REGIMENS[info.drug][0]) if info.drug else ("input", info.actions[0][0])
+       for name, info in catalogue.CATALOGUE.items()},
 }
+
+
+class ArmSpec(_Spec):
+    """One arm of a comparison: the scenario's own exposures plus these. Every arm gets the same individuals
+    (the same parameter draws), so arms differ only by what is done to them."""
+
+    name: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")] = Field(
+        description="short name: a letter, then letters, digits, '_' or '-' (at most 40)")
+    description: str = Field("", description="free text")
+    exposures: list[Exposure] = Field(default_factory=list, description="exposures of this arm only")
 
 
 # ==================================================================================================== scenario
@@ -804,6 +1068,8 @@ class Scenario(_Spec):
         description="optional; default: one person, no variability",
     )
     exposures: list[Exposure] = Field(default_factory=list, description="exposures; each has a 'type'")
+    arms: list[ArmSpec] = Field(default_factory=list, description="optional arms compared side by side (each adds "
+                                                                  "its own exposures to the shared ones)")
 
     @model_validator(mode="after")
     def _semantics(self) -> Scenario:
@@ -837,9 +1103,18 @@ class Scenario(_Spec):
             names += [s for s in model.state_names if s not in names]
         return names
 
-    def effects(self) -> list[Effect]:
+    def arm_names(self) -> list[str]:
+        """The arms' names; one unnamed arm ("") when the scenario has none."""
+        return [a.name for a in self.arms] or [""]
+
+    def exposures_of_arm(self, arm: str = "") -> list:
+        """The shared exposures plus those of ``arm``."""
+        extra = next((a.exposures for a in self.arms if a.name == arm), [])
+        return [*self.exposures, *extra]
+
+    def effects(self, arm: str = "") -> list[Effect]:
         win = self.run.window()
-        return [eff for e in self.exposures for eff in e.effects(win)]
+        return [eff for e in self.exposures_of_arm(arm) for eff in e.effects(win)]
 
     def to_toml(self) -> str:
         from ._dump import dumps_toml
@@ -948,33 +1223,65 @@ def _check_scenario(s: Scenario) -> None:
     # -- person
     _person_parameters(s, model)
 
-    # -- exposures
+    # -- exposures (shared, then each arm's)
     win = r.window()
-    for i, e in enumerate(s.exposures):
-        who = _exposure_who(i, e)
-        kind, target = _NEEDS[e.type]
-        have = model.input_names if kind == "input" else model.state_names
-        if target not in have:
-            raise SpecError(
-                f"The 'type' of {who} needs {kind} {target!r}, which model {s.model!r} does not have. "
-                f"Got {e.type!r} instead."
-            )
+    names = [a.name for a in s.arms]
+    for j, name in enumerate(names):
+        if name in names[:j]:
+            raise SpecError(f"The 'name' of arms[{j}] must be unique among the arms. Got {name!r} twice instead.")
+    located = [(_exposure_who(i, e), e) for i, e in enumerate(s.exposures)]
+    for j, arm in enumerate(s.arms):
+        located += [(f"exposure {e.name()!r} of arm {arm.name!r} (arms[{j}].exposures[{i}])", e)
+                    for i, e in enumerate(arm.exposures)]
+    for who, e in located:
+        needs = [_NEEDS[e.type]]
+        if isinstance(e, _FromCatalogue):
+            needs += [("input", a) for a, _ in e.INFO.actions]
+        for kind, target in needs:
+            have = model.input_names if kind == "input" else model.state_names
+            if target not in have:
+                raise SpecError(
+                    f"The 'type' of {who} needs {kind} {target!r}, which model {s.model!r} does not have "
+                    f"(use model 'whole'). Got {e.type!r} instead."
+                )
         e.check(who, win)
+    for arm in s.arm_names():
+        _check_no_overlap(s.exposures_of_arm(arm), win)
 
     # -- memory, before anything runs (the engine keeps every state while integrating)
     n_times = duration / sampling + 1
     n_out = len(r.outputs) if r.outputs is not None else len(model.observable_names)
     n_vars = n_out + (len(model.state_names) if r.keep_states else 0)
     per_person_engine = 16.0 * n_times * (len(model.observable_names) + 2 * len(model.state_names))
-    need = 16.0 * s.population.size * n_times * n_vars  # engine.simulate.estimate_bytes, in floats
+    n_people = s.population.size * len(s.arm_names())
+    need = 16.0 * n_people * n_times * n_vars  # engine.simulate.estimate_bytes, in floats
     if not need <= MEMORY_LIMIT or not per_person_engine <= MEMORY_LIMIT:
         times = _show(math.floor(n_times) if math.isfinite(n_times) else n_times)
         raise ResourceLimitError(
             f"The 'size' of [population] and the [run] sampling need about {_gib(max(need, per_person_engine))} for "
-            f"{s.population.size} individuals x {times} output times x {n_vars} variables; the "
+            f"{n_people} individuals ({len(s.arm_names())} arm(s)) x {times} output times x {n_vars} variables; the "
             f"limit is {_gib(MEMORY_LIMIT)}. Sample less often, keep fewer outputs, or split the population. "
             f"Got size {s.population.size} and sampling {str(r.sampling)!r} instead."
         )
+
+
+def _check_no_overlap(exposures: list, win: RunWindow) -> None:
+    """Two courses or regimens of the same library intervention must not run at the same time."""
+    spans: dict[str, list[tuple[float, float, int]]] = {}
+    for i, e in enumerate(exposures):
+        if isinstance(e, _FromCatalogue):
+            a, b = e.active_interval(win)
+            spans.setdefault(e.type, []).append((a, b, i))
+    for kind, items in spans.items():
+        items.sort()
+        for (a0, b0, i0), (a1, _, i1) in zip(items, items[1:]):
+            if a1 < b0 - 1e-9:
+                first, second = exposures[i0], exposures[i1]
+                raise SpecError(
+                    f"The 'day' and 'time' of exposure {second.name()!r} must not fall while exposure "
+                    f"{first.name()!r} of the same type {kind!r} is still active (until {_when(b0)}): overlapping "
+                    f"schedules of one intervention are not allowed. Got day {second.day} {second.time} instead."
+                )
 
 
 def _gib(n_bytes: float) -> str:

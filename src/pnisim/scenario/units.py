@@ -49,6 +49,8 @@ TIME = Dimension("h", "a time (min, h, d or week)", "15 min")
 DOSE_PER_KG = Dimension("ng/kg", "a dose per body mass (ng/kg)", "2 ng/kg", per_body_mass=True)
 RATE_PER_KG = Dimension("ng/kg/h", "a dose rate per body mass (ng/kg/h)", "1 ng/kg/h", per_body_mass=True)
 MASS = Dimension("mg", "a mass (mg)", "1 mg")
+MASS_PER_KG = Dimension("mg/kg", "a dose per body mass (mg/kg)", "5 mg/kg", per_body_mass=True)
+BODY_MASS = Dimension("kg", "a body mass (kg)", "70 kg")
 
 
 def format_number(x: float) -> str:

@@ -77,6 +77,8 @@ autonomic = Module(
     ),
     ports=(
         Port("TNF", "pg/mL", 8.79, "plasma TNF-α"),
+        Port("vagal_boost", "1", 0.0, "rise of the vagal set point from the body (exercise training, vagus nerve "
+             "stimulation); adds to vagal_set"),
         Port("stress_level", "1", lambda s: s.stress, "chronic stress acting on sympathetic drive (default: the "
              "stress input; a psyche layer binds its perceived stress here)"),
     ),
@@ -94,7 +96,7 @@ def _rates(s):
     sns_drive = 1 + s.g_acute * s.acute_stress + s.g_chronic * s.stress_level
     # vagal target: the set point, withdrawn by sympathetic excess and by inflammation (log-ratio of TNF)
     tnf_term = s.w_tnf * _log2_ratio(s.TNF, s.tnf_ref)
-    vag_target = (1 + s.vagal_set) * (1 - s.w_sv * (s.SNS - 1)) - tnf_term
+    vag_target = (1 + s.vagal_set + s.vagal_boost) * (1 - s.w_sv * (s.SNS - 1)) - tnf_term
     yield Rate("SNS", (sns_drive - s.SNS) / s.tau_s, "pnisim A1", "first-order approach to the stress drive")
     yield Rate("VAG", (vag_target - s.VAG) / s.tau_v, "pnisim A2", "reciprocal control; inflammation lowers HRV")
 

@@ -79,12 +79,20 @@ psyche = Module(
         ("tau_dep", 336.0, "h", "depressive-symptom time constant (two weeks)", {"bounds": (72.0, 2016.0)}),
         ("tau_anx", 168.0, "h", "anxiety time constant (a week)", {"bounds": (24.0, 1344.0)}),
         ("tau_tra", 4380.0, "h", "natural decline of trauma load (half a year)", {"bounds": (720.0, 43800.0)}),
+        ("stress_load", 0.0, "1", "ongoing stressor load the person carries (caregiving: about 0.5), added to the "
+         "stress input", {"bounds": (0.0, 2.0)}),
+        ("support_offset", 0.0, "1", "trait shift of perceived social support (loneliness: about -0.35)",
+         {"bounds": (-0.5, 0.5)}),
+        ("tra_chronic", 0.0, "1", "chronic trauma-symptom load (PTSD: about 0.5 = PCL-5 40, above the 31-33 "
+         "cut-off of Blevins 2015)", {"bounds": (0.0, 1.0)}),
+        ("tra_arousal", 0.5, "1", "perceived stress per unit trauma load (intrusions and hyperarousal keep the "
+         "threat appraisal on; DSM-5 PTSD criteria B and E)", {"bounds": (0.0, 3.0), "grade": "C"}),
         ("resilience", 0.0, "1", "trait resilience / coping (0 = population average)", {"bounds": (-0.5, 2.0), "cv": 0.5}),
         ("b_support", 0.4, "1", "stress buffering by full social support (Cohen & Wills 1985)",
          {"bounds": (0.0, 1.0), "grade": "C"}),
-        ("g_rum", 1.0, "1", "amplification of appraisal by rumination above rest", {"bounds": (0.0, 5.0)}),
+        ("g_rum", 0.5, "1", "amplification of appraisal by rumination above rest", {"bounds": (0.0, 5.0)}),
         ("a_rum_ps", 2.0, "1", "rumination drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0)}),
-        ("a_rum_dep", 2.0, "1", "rumination drive per unit depressive symptoms above rest (logit)", {"bounds": (0.0, 10.0)}),
+        ("a_rum_dep", 1.0, "1", "rumination drive per unit depressive symptoms above rest (logit)", {"bounds": (0.0, 10.0)}),
         ("cbt_rum", 0.5, "1", "fractional cut of the rumination drive under cognitive therapy", {"bounds": (0.0, 1.0)}),
         ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = population average, "
          "about 1.35 = PHQ-9 12 with rumination feedback)", {"bounds": (-2.0, 4.0)}),
@@ -93,6 +101,8 @@ psyche = Module(
         ("w_tra", 3.0, "1", "depression drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
         ("w_inf", 0.3, "1", "depression drive per doubling of IL-6 over rest (logit; Dantzer 2008)",
          {"bounds": (0.0, 2.0), "grade": "C"}),
+        ("w_sleep", 0.25, "1", "depression drive per h/night of weekly sleep deficit (logit; insomnia doubles the "
+         "risk of depression: Baglioni C et al. J Affect Disord 2011;135:10, OR 2.6)", {"bounds": (0.0, 3.0), "grade": "C"}),
         ("v_ps", 1.5, "1", "anxiety drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0)}),
         ("v_tra", 3.0, "1", "anxiety drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
         ("k_trauma_therapy", 0.004, "1/h", "extra decline of trauma load under trauma-focused therapy",
@@ -107,12 +117,18 @@ psyche = Module(
         Input("cognitive_therapy", "1", 0.0, "cognitive therapy active (CBT/mindfulness), 0-1", bounds=(0.0, 1.0)),
         Input("trauma_therapy", "1", 0.0, "trauma-focused therapy active (e.g. EMDR), 0-1", bounds=(0.0, 1.0)),
     ),
-    ports=(Port("IL6", "pg/mL", 0.6097, "plasma IL-6 (inflammation -> mood)"),),
+    ports=(
+        Port("IL6", "pg/mL", 0.6097, "plasma IL-6 (inflammation -> mood)"),
+        Port("sleep_deficit", "h/night", 0.0, "weekly sleep deficit (sleep -> mood)"),
+        Port("mood_drive", "1", 0.0, "other drives of depressive symptoms, logit: sickness behaviour (+), "
+             "antidepressant action (-)"),
+    ),
     observables=(
         Observable("pss10", "score 0-40", lambda s: 40 * _pss_fraction(s.PS), "Perceived Stress Scale (PSS-10)"),
         Observable("phq9", "score 0-27", lambda s: 27 * s.DEP, "depressive symptoms (PHQ-9)"),
         Observable("gad7", "score 0-21", lambda s: 21 * s.ANX, "anxiety symptoms (GAD-7)"),
-        Observable("pcl5", "score 0-80", lambda s: 80 * s.TRA, "PTSD symptoms (PCL-5)"),
+        Observable("pcl5", "score 0-80", lambda s: 80 * (s.TRA + s.tra_chronic) / (1 + s.TRA * s.tra_chronic),
+                   "PTSD symptoms (PCL-5)"),
         Observable("rumination", "1", lambda s: s.RUM, "rumination (0-1)"),
     ),
     equations=lambda s: _rates(s),
@@ -130,19 +146,22 @@ def _sigmoid(x):
 
 
 def _rates(s):
-    appraisal = s.stress * (1 - s.b_support * s.social_support) * (1 + s.g_rum * (s.RUM - RUM_REST)) / (1 + s.resilience)
+    support = s.social_support + s.support_offset
+    trauma = s.TRA + s.tra_chronic
+    appraisal = ((s.stress + s.stress_load) * (1 - s.b_support * support) + s.tra_arousal * trauma) \
+        * (1 + s.g_rum * (s.RUM - RUM_REST)) / (1 + s.resilience)
     rum_target = _sigmoid(
         _logit(RUM_REST) + (1 - s.cbt_rum * s.cognitive_therapy) * (s.a_rum_ps * s.PS + s.a_rum_dep * (s.DEP - DEP_REST))
     )
     inflammation = sp.log(s.IL6 / s.il6_rest) / sp.log(2)
     dep_target = _sigmoid(
-        _logit(DEP_REST) + s.dep_set + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * s.TRA + s.w_inf * inflammation
-        - s.resilience
+        _logit(DEP_REST) + s.dep_set + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * trauma + s.w_inf * inflammation
+        + s.w_sleep * s.sleep_deficit + s.mood_drive - s.resilience
     )
-    anx_target = _sigmoid(_logit(ANX_REST) + s.v_ps * s.PS + s.v_tra * s.TRA - s.resilience)
+    anx_target = _sigmoid(_logit(ANX_REST) + s.v_ps * s.PS + s.v_tra * trauma - s.resilience)
     yield Rate("PS", (appraisal - s.PS) / s.tau_ps, "pnisim P1", "appraisal: load x (1 - support buffer) x rumination")
     yield Rate("RUM", (rum_target - s.RUM) / s.tau_rum, "pnisim P2", "perseverative cognition")
-    yield Rate("DEP", (dep_target - s.DEP) / s.tau_dep, "pnisim P3", "stress, rumination, trauma, inflammation")
+    yield Rate("DEP", (dep_target - s.DEP) / s.tau_dep, "pnisim P3", "stress, rumination, trauma, inflammation, sleep")
     yield Rate("ANX", (anx_target - s.ANX) / s.tau_anx, "pnisim P4")
     yield Rate("TRA", -s.TRA / s.tau_tra - s.k_trauma_therapy * s.trauma_therapy * s.TRA, "pnisim P5",
                "natural recovery plus trauma-focused therapy; traumatic events add to TRA")

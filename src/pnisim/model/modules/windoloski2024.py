@@ -105,6 +105,8 @@ innate = Module(
         Port("il6_gain", "1", 1.0, "multiplier on IL-6 release per activated monocyte"),
         Port("pamp", "ng/kg/h", 0.0, "endotoxin-equivalent input from an infection's pathogen-associated molecular "
              "patterns (0 alone)"),
+        Port("tnf_sink", "1", 0.0, "extra TNF-α removal relative to its clearance: neutralising antibodies "
+             "(free TNF x 1/(1 + sink) at steady state)"),
         Port("basal_gain", "1", 1.0, "multiplier on the resting TNF-α and IL-6 set points (chronic low-grade "
              "inflammation: sympathetic drive, adiposity, GR resistance)"),
     ),
@@ -123,7 +125,7 @@ def _rates(s):
     yield Rate(
         "TNF",
         s.tnf_gain * s.kTNFM * dn(s.IL6, s.xTNF6, s.hTNF6) * dn(s.IL10, s.xTNF10, s.hTNF10) * s.MA
-        - s.kTNF * (s.TNF - s.basal_gain * s.wTNF),
+        - s.kTNF * (s.TNF - s.basal_gain * s.wTNF) - s.tnf_sink * s.kTNF * s.TNF,
         "dTNF/dt",
     )
     yield Rate(

@@ -1,0 +1,269 @@
+"""Couplings of the whole-system model: the layers around the core joined to it and to each other.
+
+Each coupling names the evidence for the mechanism it encodes and carries its grade; sizes designed here are
+parameters to be calibrated in issue 5. The loops (SYSTEM.md): appraisal -> HPA and sympathetic drive ->
+inflammation -> mood and sleep -> back to appraisal; the vagal reflex damping TNF; IL-6 -> liver CRP; infection
+(Reynolds 2006) through host defence weakened by stress; drugs and treatments acting on their targets.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .._table import table
+from ..core import Coupling
+from ...errors import ModelDefinitionError
+from . import autoimmune, brain_immune, gut, pharmacology
+from .core_links import UG_DL_TO_NMOL_L
+
+TRACEY = "Tracey KJ. The inflammatory reflex. Nature 2002;420:853-859"
+PEPYS = "Pepys MB, Hirschfield GM. C-reactive protein: a critical update. J Clin Invest 2003;111:1805-1812"
+
+vagal_reflex = Coupling(
+    name="vagal_reflex",
+    description="efferent vagus -> acetylcholine -> α7nAChR on macrophages lowers TNF release; TNF lowers vagal tone",
+    citation=TRACEY,
+    grade="C",
+    binds={
+        "innate.tnf_gain": lambda s: (1 + s.autonomic__k_vag) / (1 + s.autonomic__k_vag * s.VAG),
+        "autonomic.TNF": lambda s: s.TNF,
+    },
+)
+
+il6_to_liver = Coupling(
+    name="il6_to_liver",
+    description="plasma IL-6 drives hepatic CRP synthesis through the IL-6 receptor (blocked by tocilizumab)",
+    citation=PEPYS,
+    grade="A",
+    binds={"crp.IL6": lambda s: il6_signal(s)},
+)
+
+BIERHAUS = ("Bierhaus A et al. A mechanism converting psychosocial stress into mononuclear cell activation. "
+            "Proc Natl Acad Sci USA 2003;100:1920-1925")
+
+appraisal_drives_physiology = Coupling(
+    name="appraisal",
+    description="perceived stress (not the objective load) drives the CRH drive and sympathetic activity; "
+                "inflammation feeds back on mood",
+    citation="Lazarus RS, Folkman S. Stress, Appraisal, and Coping. Springer 1984; Dantzer R et al. Nat Rev Neurosci 2008;9:46-56",
+    grade="C",
+    parameters=table("pnisim design; to be calibrated to Miller GE, Chen E, Zhou ES 2007 Psychol Bull 133:25 "
+                     "(chronic stress and the HPA axis) in issue 5", "D", [
+        ("hpa_gain", 0.3, "1", "CRH drive per unit perceived stress", {"bounds": (0.0, 3.0), "cv": 0.4}),
+    ]),
+    binds={
+        "hpa.stress_level": lambda s: s.hpa_gain * s.PS,
+        "autonomic.stress_level": lambda s: s.PS,
+        "psyche.IL6": lambda s: il6_signal(s),
+    },
+)
+
+VGONTZAS = ("Vgontzas AN et al. Adverse effects of modest sleep restriction on sleepiness, performance, and "
+            "inflammatory cytokines. J Clin Endocrinol Metab 2004;89:2119-2126")
+
+low_grade_inflammation = Coupling(
+    name="low_grade_inflammation",
+    description="sustained sympathetic (noradrenergic) activity raises resting TNF-α/IL-6 via NF-κB in "
+                "mononuclear cells (Bierhaus 2003); a weekly sleep deficit raises them too (Vgontzas 2004: a week "
+                "of 6-h nights raised IL-6; Irwin 2016 meta-analysis: sleep disturbance goes with higher IL-6 and CRP)",
+    citation=BIERHAUS + "; " + VGONTZAS,
+    grade="C",
+    parameters=table("pnisim design; to be calibrated (issue 5)", "D", [
+        ("gain", 2.0, "1", "fractional rise of the resting cytokine set points per unit sympathetic excess "
+         "(8 weeks of moderate chronic stress raise resting IL-6 about 30 %)", {"bounds": (0.0, 10.0), "cv": 0.4}),
+        ("sleep_gain", 0.15, "1 per h/night", "fractional rise of the resting cytokine set points per h/night of "
+         "weekly sleep deficit (two hours short a night: about +30 %, Vgontzas 2004)",
+         {"bounds": (0.0, 1.0), "cv": 0.4, "grade": "C"}),
+        ("autoimmune_gain", 6.0, "1", "fractional rise of the resting cytokine set points at full autoimmune disease "
+         "activity (an RA flare: CRP in the tens of mg/L)", {"bounds": (0.0, 20.0), "grade": "C"}),
+        ("K_flare", 0.2, "1", "Baker p at half of that rise (between remission 0.025 and flare 0.39)",
+         {"bounds": (0.05, 0.4), "grade": "C"}),
+    ]),
+    binds={"innate.basal_gain": lambda s: (1 + s.gain * (s.SNS - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1))
+           * (1 + s.autoimmune_gain * _activity_excess(s)) * treatment_factor(s)},
+)
+
+sleep_links = Coupling(
+    name="sleep_links",
+    description="perceived stress, rumination and inflammation keep the brain aroused and shorten sleep; a sleep "
+                "deficit feeds depressive symptoms",
+    citation="Riemann D et al. The hyperarousal model of insomnia. Sleep Med Rev 2010;14:19-31; "
+             "Baglioni C et al. J Affect Disord 2011;135:10-19",
+    grade="C",
+    binds={
+        "sleep.PS": lambda s: s.PS,
+        "sleep.RUM": lambda s: s.RUM,
+        "sleep.IL6": lambda s: s.IL6,
+        "psyche.sleep_deficit": lambda s: s.SD,
+    },
+)
+
+
+def _softplus(x, w):
+    """Smooth max(x, 0) of width w, shifted to 0 at x = 0 so that the rest state is unchanged."""
+    return w * sp.log((1 + sp.exp(x / w)) / 2)
+
+
+COHEN_1991 = ("Cohen S, Tyrrell DA, Smith AP. Psychological stress and susceptibility to the common cold. "
+              "N Engl J Med 1991;325:606-612")
+
+infection_links = Coupling(
+    name="infection_links",
+    description="perceived stress weakens host defence against a pathogen (Cohen 1991: susceptibility rises with "
+                "stress); the pathogen's molecular patterns activate monocytes like endotoxin",
+    citation=COHEN_1991,
+    grade="C",
+    parameters=table("pnisim design; sizes to be calibrated (issue 5)", "D", [
+        ("k_defence", 0.45, "1", "loss of host defence per unit perceived stress: defence = 1/(1 + k*PS)",
+         {"bounds": (0.0, 5.0), "cv": 0.4}),
+        ("k_pamp", 0.2, "ng/kg/h per pathogen unit", "endotoxin-equivalent input per pathogen unit",
+         {"bounds": (0.0, 1.0)}),
+    ]),
+    binds={
+        "infection.host_defence": lambda s: 1 / (1 + s.k_defence * s.PS),
+        # pathogen molecular patterns plus endotoxin leaking through the gut barrier (gut.py)
+        "innate.pamp": lambda s: s.k_pamp * s.pathogen + gut.endotoxin_leak(s.GUTP, s.gut__L_max, s.gut__K_P),
+    },
+)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Drugs and non-drug treatments (pharmacology.py, treatments.py)
+# ---------------------------------------------------------------------------------------------------------
+class _Within:
+    """The coupling namespace as one module's own equations see it (its parameters without the prefix), so a
+    coupling can reuse that module's expression for an output rather than restate it."""
+
+    def __init__(self, s, module: str):
+        self._s, self._module = s, module
+
+    def __getattr__(self, name: str):
+        try:
+            return getattr(self._s, f"{self._module}__{name}")
+        except ModelDefinitionError:
+            return getattr(self._s, name)
+
+
+def il6_signal(s):
+    """IL-6 as its receptor sees it: plasma IL-6 times the fraction of IL-6 receptors tocilizumab leaves free."""
+    c = s.tcz_central / s.tocilizumab__V1
+    return s.IL6 * s.tocilizumab__ic50 / (c + s.tocilizumab__ic50)
+
+
+def cox_block(s):
+    c = s.cxb_central / s.celecoxib__V_F
+    return c / (c + s.celecoxib__ic50)
+
+
+def ssri_occupancy(s):
+    c = 1000 * s.sert_central / s.sertraline__V_F
+    return s.sertraline__emax * c / (c + s.sertraline__ec50)
+
+
+def treatment_factor(s):
+    """Resting TNF-α/IL-6 set points x this: exercise training, diet, COX-2 inhibition, stem cells."""
+    t = "treatments__"
+    return ((1 - getattr(s, t + "fit_inflammation") * s.FIT) * (1 - getattr(s, t + "diet_inflammation") * s.diet)
+            * (1 - getattr(s, t + "cox_inflammation") * cox_block(s)) * (1 - getattr(s, t + "msc_inflammation") * s.msc))
+
+
+drug_actions = Coupling(
+    name="drug_actions",
+    description="anti-TNF antibodies neutralise plasma TNF-α (an extra sink); SERT occupancy by sertraline feeds "
+                "the slow antidepressant action; (tocilizumab blocks IL-6 signalling to liver and brain and "
+                "celecoxib lowers resting cytokines: in il6_to_liver, appraisal and low_grade_inflammation)",
+    citation="Fasanmade AA et al. Clin Ther 2011;33:946-964; Frey N et al. J Clin Pharmacol 2010;50:754-766; "
+             "Meyer JH et al. Am J Psychiatry 2004;161:826-835",
+    grade="B",
+    binds={
+        # free TNF fraction 1/(1 + load) at steady state, load = sum of C/K over the antibodies
+        # plus the (small, grade D) faster clearance while lymph flow is raised by massage (nk_lymph.py)
+        "innate.tnf_sink": lambda s: _tnf_load(s) + s.lymph__k_clear * (s.LYM - 1),
+        "treatments.ssri_occupancy": lambda s: ssri_occupancy(s),
+    },
+)
+
+
+def _tnf_load(s):
+    block = pharmacology._combined_tnf_block(s)
+    return block / (1 - block)
+
+
+treatment_actions = Coupling(
+    name="treatment_actions",
+    description="exercise training and vagus nerve stimulation raise the vagal set point; antidepressant action "
+                "(SSRI, TMS, massage course) lowers the depressive-symptom drive",
+    citation="Sandercock GRH et al. Med Sci Sports Exerc 2005;37:433-439; Koopman FA et al. PNAS 2016;113:8284; "
+             "Cipriani A et al. Lancet 2018;391:1357",
+    grade="C",
+    binds={
+        "autonomic.vagal_boost": lambda s: s.treatments__fit_vagal * s.FIT + s.treatments__vns_vagal * s.vns,
+        "psyche.mood_drive": lambda s: brain_immune._mood_drive(_Within(s, "brain_immune")) - s.AD,
+    },
+)
+
+
+#: Baker 2013 healthy steady state (BIOMD0000000550 defaults, alpha2 = 1): pro-inflammatory p (0.0203)
+HEALTHY_PRO = float(autoimmune.baker_steady_state(0.025, 1.0, 0.5, 3.5, 1.25)[1])
+
+
+def _activity_excess(s):
+    """Autoimmune disease activity as systemic inflammation sees it: a steep Hill function of Baker's p with its
+    half-effect between remission (p ≈ 0.025) and flare (p ≈ 0.39), minus its healthy-rest value, so that the
+    small daily wobble of p at rest leaves resting cytokines alone."""
+    k = s.K_flare
+    return s.ai_pro**4 / (s.ai_pro**4 + k**4) - HEALTHY_PRO**4 / (HEALTHY_PRO**4 + k**4)
+
+
+def _vagal_release(s):
+    k = s.autonomic__k_vag
+    return (1 + k) / (1 + k * s.VAG)
+
+
+autoimmunity_links = Coupling(
+    name="autoimmunity_links",
+    description="IL-6 (through its receptor) polarises CD4 T cells to Th17; glucocorticoid signalling (nuclear GR) "
+                "restrains Th17 and disease activity, GR resistance removes the brake; perceived stress raises "
+                "both; anti-TNF, IL-6 blockade and the vagal reflex (VNS) cut pro-inflammatory production",
+    citation="Carbo A et al. PLoS Comput Biol 2013;9:e1003027; Baker M et al. Math Med Biol 2013;30:311-337; "
+             "Koopman FA et al. PNAS 2016;113:8284",
+    grade="C",
+    parameters=table("24-h mean of the calibrated core waking at 07:00 (tests/reference/test_whole.py)", "B", [
+        ("GR_mean", 13.29, "a.u.", "daily mean nuclear GR: the resting glucocorticoid signal of T cells and the "
+         "disease switch", {"bounds": (1.0, 500.0)}),
+    ]),
+    binds={
+        "tcell.IL6": lambda s: il6_signal(s),
+        "tcell.GR": lambda s: s.GR / s.GR_mean,
+        "tcell.PS": lambda s: s.PS,
+        "autoimmune.GR": lambda s: s.GR / s.GR_mean,
+        "autoimmune.PS": lambda s: s.PS,
+        "autoimmune.th17": lambda s: (s.Th17 / s.Treg) / (s.tcell__th17_rest / s.tcell__treg_rest),
+        # TNF-driven production falls with free TNF; IL-6-driven with free IL-6 receptors; the vagal reflex
+        # scales macrophage TNF release (Koopman 2016: VNS lowered TNF production and DAS28)
+        "autoimmune.drug_block": lambda s: 1 - (1 - pharmacology._combined_tnf_block(s))
+        * (il6_signal(s) / s.IL6) * _vagal_release(s),
+    },
+)
+
+
+gut_brain_links = Coupling(
+    name="gut_brain_links",
+    description="perceived stress and TNF-α loosen the gut barrier (endotoxin leak in infection_links); TNF-α and "
+                "IL-6 induce IDO and cortisol induces TDO, shifting tryptophan to kynurenine and driving sickness "
+                "behaviour and mood (the brain_immune mood drive replaces psyche's direct IL-6 term); cortisol, "
+                "sympathetic activity and lost sleep lower NK-cell activity",
+    citation="Vanuytsel T et al. Gut 2014;63:1293-1299; Dantzer R et al. Nat Rev Neurosci 2008;9:46-56; "
+             "Irwin M et al. Psychosom Med 1994;56:493-498",
+    grade="C",
+    binds={
+        "gut.PS": lambda s: s.PS,
+        "gut.TNF": lambda s: s.TNF,
+        "brain_immune.TNF": lambda s: s.TNF,
+        "brain_immune.IL6": lambda s: il6_signal(s),
+        "brain_immune.cortisol": lambda s: s.CORT * UG_DL_TO_NMOL_L,
+        "nk.cortisol": lambda s: s.CORT * UG_DL_TO_NMOL_L,
+        "nk.SNS": lambda s: s.SNS,
+        "nk.sleep_debt": lambda s: s.sleep__b0 - s.SLP,
+    },
+)
