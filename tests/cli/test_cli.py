@@ -228,9 +228,12 @@ def test_default_run_end_to_end(runner, tmp_path, monkeypatch):
     out = tmp_path / "pnisim-out"
     assert (out / "report.html").is_file() and (out / "results.nc").is_file()
     pngs = {p.name for p in (out / "figures").glob("*.png")}
-    assert {"stress_response.png", "lps_cytokines.png"} <= pngs  # the default has a stressor and a bolus
+    assert {"course.png", "cortisol_day.png"} <= pngs  # the default: 36 weeks, two arms
     summary = json.loads((out / "summary.json").read_text())
     assert summary["scenario"] == "default"
+    by = {r["quantity"]: r for r in summary["rows"]}
+    assert set(by["PHQ-9 at the end"]["arms"]) == {"usual_care", "cbt"}
+    assert by["PHQ-9 at the end"]["arms"]["cbt"] < by["PHQ-9 at the end"]["arms"]["usual_care"]
     assert DISCLAIMER in result.stdout
 
 

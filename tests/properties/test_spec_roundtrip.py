@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 import math
 
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 import pytest
 
 from pnisim.errors import SpecError
-from pnisim.scenario import default_scenario, loads_scenario, parse_scenario
+from pnisim.model.library import get_model
+from pnisim.scenario import load_scenario, loads_scenario, parse_scenario
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -67,10 +69,13 @@ def exposures(draw, days: int):
     return out
 
 
+CLASSIC = load_scenario(Path(__file__).resolve().parents[2] / "examples" / "acute_stress_and_lps.toml")
+
+
 @st.composite
 def scenarios(draw):
     days = draw(st.integers(3, 30))
-    model = default_scenario().get_model()
+    model = get_model("core")
     names = draw(st.lists(st.sampled_from(["gr.r", "gr.Ki", "hpa.k_crh", "innate.kM", "Ki_GR", "readouts.cbg"]),
                           unique=True, max_size=3))
     params = {}
@@ -148,7 +153,7 @@ FIELDS = [
 @given(st.data())
 @pytest.mark.parametrize("path, field, values", FIELDS, ids=[".".join(map(str, f[0])) for f in FIELDS])
 def test_bad_numbers_raise_spec_error(path, field, values, data):
-    d = copy.deepcopy(default_scenario().model_dump(mode="json", exclude_none=True))
+    d = copy.deepcopy(CLASSIC.model_dump(mode="json", exclude_none=True))
     node = d
     for key in path[:-1]:
         node = node[key]

@@ -116,9 +116,9 @@ _ENTRIES = (
            f"high-sensitivity TNF-α ELISA (inter-assay CV 5-15 %, sensitivity ~0.2 pg/mL); {KIT}", "C"),
     _assay("il10", "pg/mL", 0.12, 0.2,
            f"high-sensitivity IL-10 ELISA (inter-assay CV 5-15 %, sensitivity ~0.2 pg/mL); {KIT}", "C"),
-    _assay("nk_activity", "% lysis", 0.15, 1.0,
-           "NK cytotoxicity (51Cr or flow-cytometric release at a fixed E:T ratio): assay CV ~15 % and a 1 % lysis "
-           "floor are pnisim assumptions; to be calibrated (issue 5)", "D", upper=100.0),
+    _assay("nk_activity", "1", 0.15, 0.02,
+           "NK cytotoxicity relative to rest (51Cr or flow-cytometric release at a fixed E:T ratio): assay CV ~15 % "
+           "and a floor of 2 % of resting lysis are pnisim assumptions; to be calibrated (issue 5)", "D", upper=5.0),
     _assay("rmssd", "ms", 0.10, 0.0,
            "short-term HRV recording and artefact correction: 10 % error is a pnisim assumption; to be calibrated "
            "(issue 5)", "D", description="root mean square of successive R-R differences"),

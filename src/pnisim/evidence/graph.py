@@ -44,7 +44,8 @@ def evidence_items(model: Model, exposures: dict | None = None) -> list[Evidence
     for name, cls in (exposures or {}).items():
         meta = cls.METADATA
         cost = meta.get("cost")
-        extra = f" Cost: {cost['usd_per_session']} USD per session ({cost['source']})." if cost else ""
+        per = next((k for k in (cost or {}) if k.startswith("usd_per_")), None)
+        extra = f" Cost: {cost[per]:g} USD per {per.removeprefix('usd_per_')} ({cost['source']})." if per else ""
         items.append(EvidenceItem("exposure", name, meta["mechanism"] + extra, "; ".join(meta.get("references", [])),
                                   meta["evidence_grade"]))
     return items

@@ -85,9 +85,9 @@ CATALOGUE: dict[str, Info] = {
     # ---------------------------------------------------------------- psychological
     "relaxation": Info(
         "Relaxation training (progressive muscle relaxation, breathing)", "course",
-        "cognitive_therapy +0.3 (less rumination) and vagal_set +0.1 as sessions accrue", "B",
+        "cognitive_therapy +0.5 (less rumination) and vagal_set +0.1 as sessions accrue", "B",
         (SHIELDS, "Manzoni GM et al. BMC Psychiatry 2008;8:41 (relaxation for anxiety)"),
-        actions=(("cognitive_therapy", 0.3), ("vagal_set", 0.1)), sessions=8,
+        actions=(("cognitive_therapy", 0.5), ("vagal_set", 0.1)), sessions=8,
         cost=Cost(80.0, "session", ASSUMED_COST)),
     "supportive_therapy": Info(
         "Supportive psychotherapy", "course",

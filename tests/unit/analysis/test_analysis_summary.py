@@ -146,7 +146,7 @@ def test_summary_table_single_individual():
     assert "LPS bolus day 2 08:00" in by["TNF-α peak after LPS"].note
     assert by["Peak order after LPS"].value.startswith("TNF-α → ACTH")
     assert "Serum cortisol peak" in by and "10–90" not in by["TNF-α peak after LPS"].note
-    assert all(isinstance(r, tuple) and len(r) == 4 for r in rows)
+    assert all(isinstance(r, tuple) and len(r) == 5 and r.arms is None for r in rows)  # no arms: one value
 
 
 def test_summary_table_population_median_and_range_skip_failed():
@@ -177,7 +177,7 @@ def test_summary_dict_is_plain_and_lists_failures():
     assert d["failed_individuals"] == [{"individual": "p0001", "status": 2}]
     assert d["disclaimer"] == "Research use only, not medical advice."
     assert {r["readout"] for r in d["readouts"]} == {"cortisol_day", "lps_response"}
-    assert isinstance(d["rows"][0], dict) and set(d["rows"][0]) == {"quantity", "value", "unit", "note"}
+    assert isinstance(d["rows"][0], dict) and set(d["rows"][0]) == {"quantity", "value", "unit", "note", "arms"}
 
 
 def test_missing_variables_are_left_out():

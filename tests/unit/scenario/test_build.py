@@ -12,6 +12,8 @@ import pytest
 from pnisim.scenario import build as B
 from pnisim.scenario import default_scenario, load_scenario, parse_scenario, plan, run_scenario
 
+CLASSIC = load_scenario(Path(__file__).resolve().parents[3] / "examples" / "acute_stress_and_lps.toml")
+
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
@@ -88,8 +90,17 @@ def test_dexamethasone_assumption_is_documented():
 
 
 # ============================================================================================== plan
-def test_plan_of_default():
+def test_plan_of_default_has_two_arms_of_the_same_person():
     s = default_scenario()
+    p = plan(s)
+    assert p.arms == ("usual_care", "cbt") and p.individual_ids == ("usual_care/p0000", "cbt/p0000")
+    assert np.array_equal(p.parameters[0], p.parameters[1])
+    labels = [[e.label for e in ev] for ev in p.events]
+    assert not any("CBT" in x for x in labels[0]) and sum("CBT" in x for x in labels[1]) == 10
+
+
+def test_plan_of_classic():
+    s = CLASSIC
     p = plan(s)
     model = s.get_model()
     assert p.t_out[0] == 0.0 and p.t_out[-1] == 336.0 and p.t_out.size == 14 * 24 * 6 + 1
@@ -153,17 +164,17 @@ def test_population_variability_is_seeded_lognormal_and_bounded():
 @pytest.fixture(scope="module")
 def default_result():
     calls = []
-    ds = run_scenario(default_scenario(), progress=lambda f, m: calls.append((f, m)))
+    ds = run_scenario(CLASSIC, progress=lambda f, m: calls.append((f, m)))
     return ds, calls
 
 
-def test_default_scenario_runs(default_result):
+def test_classic_scenario_runs(default_result):
     ds, _ = default_result
-    s = default_scenario()
+    s = CLASSIC
     assert dict(ds.sizes) == {"individual": 1, "time": 2017, "parameter": len(s.get_model().parameter_names)}
     assert set(ds.data_vars) == set(s.get_model().observable_names) | {"status"}
     assert int(ds["status"][0]) == 0
-    assert ds.attrs["scenario"] == "default" and ds.attrs["spec_hash"] == s.spec_hash()
+    assert ds.attrs["scenario"] == "acute_stress_and_lps" and ds.attrs["spec_hash"] == s.spec_hash()
     assert ds.attrs["seed"] == 0 and ds.attrs["burn_in_h"] == 168.0
     assert float(ds.time[0]) == 0.0 and float(ds.time[-1]) == 336.0
     assert np.allclose(ds["clock_time"].values, ds["time"].values % 24)
@@ -171,7 +182,7 @@ def test_default_scenario_runs(default_result):
     assert float(ds["clock_time"].sel(time=182.0)) == 14.0
 
 
-def test_default_scenario_lps_raises_cytokines(default_result):
+def test_classic_scenario_lps_raises_cytokines(default_result):
     ds, _ = default_result
     tnf = ds["tnf"].isel(individual=0)
     before = float(tnf.sel(time=slice(240, 248)).mean())

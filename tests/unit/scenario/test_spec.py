@@ -20,9 +20,14 @@ from pnisim.scenario.spec import SCHEMA_PATH, Scenario
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
+def classic():
+    """A two-week core-model scenario with a stressor and an LPS bolus (the tests' base; examples/)."""
+    return load_scenario(EXAMPLES / "acute_stress_and_lps.toml")
+
+
 def base() -> dict:
-    """The default scenario as a plain mapping (what a file would contain)."""
-    return default_scenario().model_dump(mode="json", exclude_none=True)
+    """The classic scenario as a plain mapping (what a file would contain)."""
+    return classic().model_dump(mode="json", exclude_none=True)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -33,10 +38,22 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 # ============================================================================================== good input
 def test_default_scenario_is_the_documented_one():
+    """Issue 3 §7: 12 weeks of work stress with poor sleep, then 10 weekly CBT sessions vs none, to week 36."""
     s = default_scenario()
-    assert s.name == "default" and s.model == "core"
+    assert s.name == "default" and s.model == "whole"
     assert s.person.phenotype == "healthy" and s.person.wake_time == "07:00"
-    assert s.run.duration_h == 14 * 24 and s.run.sampling_h == pytest.approx(10 / 60)
+    assert s.run.duration_h == 36 * 7 * 24 and s.run.sampling_h == pytest.approx(0.5)
+    stress, sleep = s.exposures
+    assert stress.type == "chronic_stress" and [x.from_day for x in stress.schedule] == [0, 84]
+    assert sleep.type == "sleep_restriction" and sleep.duration.to(U.TIME, "x") == 84 * 24
+    assert [a.name for a in s.arms] == ["usual_care", "cbt"]
+    (cbt,) = s.arms[1].exposures
+    assert (cbt.type, cbt.day, cbt.sessions) == ("cbt", 84, 10) and s.arms[0].exposures == []
+
+
+def test_classic_example_is_the_former_default():
+    s = classic()
+    assert s.model == "core" and s.run.duration_h == 14 * 24 and s.run.sampling_h == pytest.approx(10 / 60)
     assert s.run.burn_in_h == 7 * 24 and s.run.start_h == 0
     tsst, lps = s.exposures
     assert (tsst.type, tsst.day, tsst.time, tsst.intensity) == ("acute_stressor", 7, "14:00", 1.0)
@@ -118,7 +135,7 @@ def test_phenotypes_set_their_parameters():
 
 
 def test_spec_hash_is_stable_and_content_sensitive():
-    a, b = default_scenario(), parse_scenario(base())
+    a, b = classic(), parse_scenario(base())
     assert a.spec_hash() == b.spec_hash()
     d = base()
     d["exposures"][1]["dose"] = "2.5 ng/kg"
@@ -141,7 +158,8 @@ def test_json_schema_matches_published_copy():
 
 def test_json_schema_describes_the_file_format():
     schema = json_schema()
-    assert set(schema["properties"]) == {"name", "model", "description", "person", "run", "population", "exposures"}
+    assert set(schema["properties"]) == {"name", "model", "description", "person", "run", "population", "exposures",
+                                         "arms"}
     assert schema["additionalProperties"] is False
     for name in ("AcuteStressor", "LpsBolus", "LpsInfusion", "Dexamethasone", "ChronicStress"):
         assert schema["$defs"][name]["required"][0] == "type"

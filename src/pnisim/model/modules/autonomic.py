@@ -54,12 +54,16 @@ autonomic = Module(
     states=(
         State("SNS", "1", 1.0, "sympathetic activity relative to rest"),
         State("VAG", "1", 1.0, "cardiac vagal tone relative to rest"),
+        State("SNSi", "1", 1.0, "sympathetic (noradrenergic) signal reaching immune cells: β-adrenergic NF-κB "
+                                "activation in monocytes, lagging sympathetic activity"),
     ),
     parameters=table(DESIGN, "C", [
         ("tau_s", 0.1, "h", "sympathetic response time (minutes)", {"bounds": (0.01, 1.0)}),
         ("tau_v", 0.1, "h", "vagal withdrawal/recovery time (minutes)", {"bounds": (0.01, 1.0)}),
         ("g_acute", 1.0, "1", "sympathetic rise per unit acute-stressor intensity", {"bounds": (0.0, 10.0), "cv": 0.3}),
         ("g_chronic", 0.3, "1", "sympathetic rise per unit chronic stress level", {"bounds": (0.0, 5.0)}),
+        ("tau_imm", 0.75, "h", "lag of the immune-cell sympathetic signal (NF-κB activation within 10 min and "
+         "cytokine transcription over the next hour; Bierhaus 2003)", {"bounds": (0.05, 5.0)}),
         ("w_sv", 0.5, "1", "vagal withdrawal per unit sympathetic rise (reciprocal control)", {"bounds": (0.0, 1.0)}),
         ("w_tnf", 0.1, "1", "vagal withdrawal per doubling of TNF-α over baseline", {"bounds": (0.0, 1.0)}),
         ("tnf_ref", 8.79, "pg/mL", "healthy TNF-α baseline (Windoloski 2024 fit)", {"grade": "B",
@@ -99,6 +103,7 @@ def _rates(s):
     vag_target = (1 + s.vagal_set + s.vagal_boost) * (1 - s.w_sv * (s.SNS - 1)) - tnf_term
     yield Rate("SNS", (sns_drive - s.SNS) / s.tau_s, "pnisim A1", "first-order approach to the stress drive")
     yield Rate("VAG", (vag_target - s.VAG) / s.tau_v, "pnisim A2", "reciprocal control; inflammation lowers HRV")
+    yield Rate("SNSi", (s.SNS - s.SNSi) / s.tau_imm, "pnisim A3", "lagged sympathetic signal at immune cells")
 
 
 def _log2_ratio(x, ref):

@@ -72,6 +72,8 @@ psyche = Module(
         State("DEP", "1", DEP_REST, "depressive symptoms (fraction of the PHQ-9 maximum)"),
         State("ANX", "1", ANX_REST, "anxiety symptoms (fraction of the GAD-7 maximum)"),
         State("TRA", "1", 0.0, "trauma memory load (fraction of the PCL-5 maximum)", scale=1.0),
+        State("TRC", "1", 1.0, "fraction of the chronic trauma-symptom load (tra_chronic) not yet processed by "
+                               "trauma-focused therapy"),
     ),
     parameters=table(DESIGN, "D", [
         ("tau_ps", 72.0, "h", "time for perceived stress to follow the stressor load (days)", {"bounds": (6.0, 336.0)}),
@@ -107,6 +109,9 @@ psyche = Module(
         ("v_tra", 3.0, "1", "anxiety drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
         ("k_trauma_therapy", 0.004, "1/h", "extra decline of trauma load under trauma-focused therapy",
          {"bounds": (0.0, 0.1)}),
+        ("k_chronic_therapy", 0.0008, "1/h", "processing of chronic PTSD symptoms under trauma-focused therapy "
+         "(a 12-session course takes PCL-5 40 to about 20; Cusack 2016: large pre-post effects)",
+         {"bounds": (0.0, 0.01), "grade": "C"}),
         ("il6_rest", 0.6097, "pg/mL", "resting IL-6 (Windoloski 2024 w6)", {"grade": "B",
          "source": "Windoloski 2024 mean bolus fit"}),
     ]),
@@ -127,7 +132,8 @@ psyche = Module(
         Observable("pss10", "score 0-40", lambda s: 40 * _pss_fraction(s.PS), "Perceived Stress Scale (PSS-10)"),
         Observable("phq9", "score 0-27", lambda s: 27 * s.DEP, "depressive symptoms (PHQ-9)"),
         Observable("gad7", "score 0-21", lambda s: 21 * s.ANX, "anxiety symptoms (GAD-7)"),
-        Observable("pcl5", "score 0-80", lambda s: 80 * (s.TRA + s.tra_chronic) / (1 + s.TRA * s.tra_chronic),
+        Observable("pcl5", "score 0-80",
+                   lambda s: 80 * (s.TRA + s.tra_chronic * s.TRC) / (1 + s.TRA * s.tra_chronic * s.TRC),
                    "PTSD symptoms (PCL-5)"),
         Observable("rumination", "1", lambda s: s.RUM, "rumination (0-1)"),
     ),
@@ -147,7 +153,7 @@ def _sigmoid(x):
 
 def _rates(s):
     support = s.social_support + s.support_offset
-    trauma = s.TRA + s.tra_chronic
+    trauma = s.TRA + s.tra_chronic * s.TRC
     appraisal = ((s.stress + s.stress_load) * (1 - s.b_support * support) + s.tra_arousal * trauma) \
         * (1 + s.g_rum * (s.RUM - RUM_REST)) / (1 + s.resilience)
     rum_target = _sigmoid(
@@ -165,6 +171,8 @@ def _rates(s):
     yield Rate("ANX", (anx_target - s.ANX) / s.tau_anx, "pnisim P4")
     yield Rate("TRA", -s.TRA / s.tau_tra - s.k_trauma_therapy * s.trauma_therapy * s.TRA, "pnisim P5",
                "natural recovery plus trauma-focused therapy; traumatic events add to TRA")
+    yield Rate("TRC", -s.k_chronic_therapy * s.trauma_therapy * s.TRC, "pnisim P6",
+               "chronic PTSD symptoms persist without treatment and are processed by trauma-focused therapy")
 
 
 def model() -> Model:

@@ -79,7 +79,7 @@ low_grade_inflammation = Coupling(
         ("K_flare", 0.2, "1", "Baker p at half of that rise (between remission 0.025 and flare 0.39)",
          {"bounds": (0.05, 0.4), "grade": "C"}),
     ]),
-    binds={"innate.basal_gain": lambda s: (1 + s.gain * (s.SNS - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1))
+    binds={"innate.basal_gain": lambda s: (1 + s.gain * (s.SNSi - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1))
            * (1 + s.autoimmune_gain * _activity_excess(s)) * treatment_factor(s)},
 )
 
