@@ -9,7 +9,7 @@ time is excluded for both (pnisim's kernel is warmed up on one individual; libRo
 once). Prints both times, the ratio and the largest relative difference over all individuals, observables
 and output times.
 
-    python benchmarks/bench_engine.py [--n 1000] [--days 30] [--rtol 1e-8] [--rr-subset N]
+    python benchmarks/bench_engine.py [--model core|whole] [--n 1000] [--days 30] [--rtol 1e-8] [--rr-subset N]
 
 ``--rr-subset N`` times libRoadRunner on the first N individuals only and scales per individual (stated in
 the output); by default every individual is run by both.
@@ -34,13 +34,14 @@ RR_ATOL = 1e-14  # looser absolute tolerances let CVODE drive the decaying endot
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", default="core", choices=["core", "whole"])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--days", type=float, default=30.0)
     ap.add_argument("--rtol", type=float, default=1e-8)
     ap.add_argument("--rr-subset", type=int, default=0)
     args = ap.parse_args()
 
-    model = get_model("core")
+    model = get_model(args.model)
     rng = np.random.default_rng(0)
     base = model.parameter_values()
     params = np.tile(base, (args.n, 1))
@@ -87,7 +88,7 @@ def main() -> None:
             floor = 1e-6 * max(np.abs(b).max(), 1e-12)
             worst = max(worst, float(np.max(np.abs(a - b) / np.maximum(np.abs(b), floor))))
 
-    print(f"model: core ({len(model.states)} states), {args.n} individuals x {args.days:g} days, hourly output, "
+    print(f"model: {args.model} ({len(model.states)} states), {args.n} individuals x {args.days:g} days, hourly output, "
           f"rtol {args.rtol:g}, cores: {os.cpu_count()}")
     print(f"pnisim ({solver.method}, numba prange):  {t_pn:8.2f} s  ({1e3 * t_pn / args.n:.2f} ms/individual), failed: {failed}")
     scaled = f" (timed {m}, scaled per individual)" if m < args.n else ""

@@ -36,3 +36,27 @@ def test_unknown_model_is_a_clear_error_and_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert "Did you mean 'whole'" in result.output
     assert not out.exists()
+
+
+def test_pathways_trace_exposures_to_readouts_with_the_weakest_grade():
+    """The report's driver table: short nights reach IL-6 through the graded sleep -> innate coupling, and CBT
+    reaches cortisol through appraisal; each pathway carries the lowest grade along it."""
+    from pnisim.evidence.graph import pathways
+    from pnisim.model.library import get_model
+
+    model = get_model("whole")
+    paths = pathways(model, {"short nights": [("input", "time_in_bed")], "CBT": [("input", "cognitive_therapy")],
+                             "infliximab": [("state", "ifx_central")]}, ["il6", "cortisol_serum", "tnf"])
+    by = {(p.exposure, p.readout): p for p in paths}
+    assert by[("short nights", "il6")].steps[0][:3] == ("sleep", "low_grade_inflammation", "C")
+    assert [s[1] for s in by[("CBT", "cortisol_serum")].steps] == ["appraisal"]
+    assert by[("infliximab", "tnf")].steps[0][1] == "drug_actions"
+    assert all(p.weakest in "ABCD" for p in paths)
+    assert by[("CBT", "cortisol_serum")].weakest == "C"
+
+
+def test_evidence_lists_library_interventions_with_grade():
+    result = runner.invoke(app, ["evidence", "--model", "whole"])
+    assert result.exit_code == 0, result.output
+    for name in ("infliximab", "probiotics", "stem_cells", "cbt_i", "vns_implanted"):
+        assert name in result.output

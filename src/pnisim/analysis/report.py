@@ -17,6 +17,7 @@ import xarray as xr
 
 from .. import __version__
 from ..model.core import GRADES
+from ..evidence.graph import pathways
 from .summary import Row, ok_individuals, summary_table
 
 __all__ = ["DISCLAIMER_HTML", "render_report"]
@@ -214,6 +215,44 @@ def _failed(ds: xr.Dataset) -> str:
             f"and the bands.</p><table><tr><th>Individual</th><th>Status</th><th>Meaning</th></tr>{rows}</table>")
 
 
+#: readouts the driver table traces, in this order, when the run has them
+DRIVER_READOUTS = ("cortisol_serum", "il6", "crp", "tnf", "phq9", "pss10", "sleep_hours", "rmssd", "pcl5",
+                   "disease_score")
+
+
+def _exposure_targets(scenario) -> dict[str, list[tuple[str, str]]]:
+    """label -> the model inputs and states each exposure acts on (from its effects)."""
+    if scenario is None or not hasattr(scenario, "exposures_of_arm"):
+        return {}
+    win = scenario.run.window()
+    out: dict[str, list[tuple[str, str]]] = {}
+    every = [("", e) for e in scenario.exposures] + [(a.name, e) for a in scenario.arms for e in a.exposures]
+    for arm, e in every:
+        label = f"{e.name()}" + (f" [{arm}]" if arm else "")
+        targets = {("state" if type(eff).__name__ == "Bolus" else "input", eff.target) for eff in e.effects(win)}
+        out[label] = sorted(targets)
+    return out
+
+
+def _drivers(ds: xr.Dataset, scenario, model) -> str:
+    """The mechanisms through which each exposure reaches each reported readout, with the weakest grade."""
+    if model is None:
+        return "<p>—</p>"
+    readouts = [r for r in DRIVER_READOUTS if r in ds and r in model.observable_names]
+    paths = pathways(model, _exposure_targets(scenario), readouts)
+    if not paths:
+        return "<p>No exposure in this run reaches a reported readout (the person is at rest).</p>"
+    rows = "".join(
+        f'<tr class="{"uncertain" if p.weakest in "CD" else ""}"><td>{_e(p.exposure)}</td><td>{_e(p.readout)}</td>'
+        f"<td>{_e(p.text())}</td><td>{_grade(p.weakest)}</td></tr>"
+        for p in paths
+    )
+    return ("<p>For each exposure and readout: the shortest chain of graded couplings through which the exposure "
+            "acts on the readout in this model, and the weakest evidence grade along it (modules included). A "
+            "result is only as well supported as its weakest link.</p><table><tr><th>Exposure</th><th>Readout</th>"
+            f"<th>Pathway (module —coupling (grade)→ module)</th><th>Weakest grade</th></tr>{rows}</table>")
+
+
 def _scenario_json(scenario) -> str:
     if scenario is None or not hasattr(scenario, "model_dump"):
         return ""
@@ -251,6 +290,7 @@ def render_report(
         f"<h2>Exposures and interventions</h2>{_exposures(scenario)}"
         f"<h2>Summary</h2>{_summary(rows)}"
         f"<h2>Figures</h2>{_figures(figures)}"
+        f"<h2>Mechanisms that drove this result</h2>{_drivers(ds, scenario, model)}"
         f"<h2>Mechanisms and evidence grades</h2>{_mechanisms(model)}"
         f"<h2>References</h2>{_references(model)}"
         f"<h2>Failed individuals</h2>{_failed(ds)}"

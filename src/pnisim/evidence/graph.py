@@ -19,7 +19,7 @@ import networkx as nx
 from ..model.compose import Model
 from ..model.core import GRADES
 
-__all__ = ["EvidenceItem", "evidence_items", "causal_graph", "write_graphml", "evidence_html"]
+__all__ = ["EvidenceItem", "evidence_items", "causal_graph", "write_graphml", "evidence_html", "Pathway", "pathways"]
 
 GRADE_COLOURS = {"A": "#1b7837", "B": "#5aae61", "C": "#f1a340", "D": "#d73027"}
 
@@ -135,3 +135,74 @@ for the source.</p>{_svg(causal_graph(model))}<p>{legend}</p>
 <script>function filt(){{const on=[...document.querySelectorAll('input[type=checkbox]:checked')].map(b=>b.value);
 document.querySelectorAll('#ev tr[data-grade]').forEach(r=>{{r.style.display=on.includes(r.dataset.grade)?'':'none'}})}}</script>
 </body></html>"""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Which mechanisms carry an exposure to a readout
+# ---------------------------------------------------------------------------------------------------------
+_ORDER = {g: i for i, g in enumerate("ABCD")}
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """How an exposure reaches a readout: the modules passed and the graded coupling used at each step."""
+
+    exposure: str
+    readout: str
+    steps: tuple[tuple[str, str, str, str], ...]  # (from module, coupling, grade, to module)
+    weakest: str  # the lowest evidence grade along the way (couplings and modules)
+
+    def text(self) -> str:
+        if not self.steps:
+            return "acts within the readout's own module"
+        parts = [self.steps[0][0]]
+        for _, coupling, grade, to in self.steps:
+            parts.append(f"—{coupling} ({grade})→ {to}")
+        return " ".join(parts)
+
+
+def _target_modules(model: Model, kind: str, name: str) -> set[str]:
+    if kind == "input":  # the modules whose (bound) equations read the input: a port bound elsewhere drops it
+        symbols = {e.symbol for e in model.inputs if e.name == name}
+        return {eq.module for eq in model.equations if symbols & eq.expr.free_symbols}
+    return {e.module for e in model.states if e.state.name == name}
+
+
+def _readout_modules(model: Model, readout: str) -> set[str]:
+    owner = _module_of_symbols(model)
+    for o in model.observables:
+        if o.name == readout:
+            return {owner[s.name] for s in o.expr.free_symbols if s.name in owner}
+    return set()
+
+
+def pathways(model: Model, exposures: dict[str, list[tuple[str, str]]], readouts: list[str]) -> list[Pathway]:
+    """For each exposure (label -> its targets as (kind, name) with kind "input" or "state") and each readout
+    (observable name), the shortest chain of couplings from a module the exposure acts on to a module the
+    readout reads, with the weakest grade along it. Exposures that cannot reach a readout are left out."""
+    g = causal_graph(model)
+    simple = nx.DiGraph()
+    simple.add_nodes_from(g.nodes(data=True))
+    for a, b, data in g.edges(data=True):  # keep the best-graded coupling between two modules
+        if not simple.has_edge(a, b) or _ORDER[data["grade"]] < _ORDER[simple[a][b]["grade"]]:
+            simple.add_edge(a, b, coupling=data["coupling"], grade=data["grade"])
+    module_grade = {m.name: m.grade for m in model.modules}
+    out = []
+    for label, targets in exposures.items():
+        sources = set().union(*[_target_modules(model, k, n) for k, n in targets]) if targets else set()
+        for readout in readouts:
+            best = None
+            for src in sources:
+                for dst in _readout_modules(model, readout):
+                    try:
+                        path = nx.shortest_path(simple, src, dst)
+                    except nx.NetworkXNoPath:
+                        continue
+                    if best is None or len(path) < len(best):
+                        best = path
+            if best is None:
+                continue
+            steps = tuple((a, simple[a][b]["coupling"], simple[a][b]["grade"], b) for a, b in zip(best, best[1:]))
+            grades = [s[2] for s in steps] + [module_grade[m] for m in best]
+            out.append(Pathway(label, readout, steps, max(grades, key=_ORDER.__getitem__)))
+    return out

@@ -109,7 +109,7 @@ def test_plan_of_classic():
     assert p.burn_in_h == 168.0 and p.seed == 0 and p.spec_hash == s.spec_hash()
     assert p.outputs == tuple(model.observable_names) and p.keep_states is False
     assert [e.label for e in p.events[0]] == ["trier start", "trier end", "lps"]
-    assert p.provenance["spec_hash"] == s.spec_hash() and p.provenance["scenario"] == "default"
+    assert p.provenance["spec_hash"] == s.spec_hash() and p.provenance["scenario"] == "acute_stress_and_lps"
     grades = {e["type"]: e["evidence_grade"] for e in json.loads(p.provenance["exposures"])}
     assert grades == {"acute_stressor": "C", "lps_bolus": "B"}
 

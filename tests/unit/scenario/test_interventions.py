@@ -44,7 +44,7 @@ def test_adherence_scales_a_course_and_dropout_stops_it():
     cog = [e for e in s.effects() if isinstance(e, Level) and e.target == "cognitive_therapy"]
     attended = [e for e in cog if e.level > 0]
     assert len(attended) == 4  # sessions at weeks 0, 1, 2, 3
-    assert attended[-1].level == pytest.approx(0.3 * 0.5 * 4 / 8)
+    assert attended[-1].level == pytest.approx(0.5 * 0.5 * 4 / 8)  # amount x adherence x sessions done / 8
 
 
 def test_drug_regimen_doses_by_weight_and_adherence_drops_doses_evenly():
