@@ -16,14 +16,21 @@ from pnisim.engine.roadrunner import load_roadrunner, simulate_roadrunner
 from pnisim.engine.sbml import to_sbml
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.modules import (
+    autoimmune,
     autonomic,
     baker2013,
+    brain_immune,
     crp,
     gupta2007,
+    gut,
     karin2020,
+    nk_lymph,
+    pharmacology,
     phillips_robinson2007,
     reynolds2006,
+    sleep,
     somvanshi2020,
+    treatments,
     windoloski2024,
 )
 
@@ -64,6 +71,24 @@ def _scenarios() -> dict:
         "baker2013_ra_prone": (lambda: baker2013.model(ra_prone=True), _grid(60.0, 601, flare), flare),
         "crp": (crp.model, _grid(144.0, 289, il6_pulse), il6_pulse),
     }
+    # the modules added for the whole system, alone
+    extra = {
+        "sleep": (sleep.model, [Event(2.0, "set_input", "time_in_bed", 5.0), Event(30.0, "set_input", "cbti", 1.0)]),
+        "gut": (gut.model, [Event(1.0, "add_state", "GUTP", 1.0), Event(5.0, "set_input", "probiotic", 1.0)]),
+        "brain_immune": (brain_immune.model, [Event(1.0, "add_state", "IDO", 1.0), Event(2.0, "add_state", "SICK", 0.3)]),
+        "nk_lymph": (nk_lymph.model, [Event(1.0, "set_input", "massage", 1.0), Event(2.0, "set_input", "massage", 0.0),
+                                      Event(3.0, "add_state", "NK", -0.2)]),
+        "autoimmune_ra": (lambda: autoimmune.model("ra"), [Event(5.0, "set_input", "flare_trigger", 0.5),
+                                                           Event(30.0, "set_input", "flare_trigger", 0.0)]),
+        "pharmacology": (pharmacology.model, [Event(1.0, "add_state", "ifx_central", 350.0),
+                                              Event(2.0, "add_state", "ada_depot", 40.0),
+                                              Event(3.0, "add_state", "tcz_central", 560.0),
+                                              Event(4.0, "add_state", "cxb_gut", 200.0),
+                                              Event(5.0, "add_state", "sert_gut", 50.0)]),
+        "treatments": (treatments.model, [Event(1.0, "set_input", "exercise", 1.0), Event(2.0, "set_input", "tms", 1.0)]),
+    }
+    for key, (factory, events) in extra.items():
+        out[key] = (factory, _grid(72.0, 289, events), events)
     try:
         library = importlib.import_module("pnisim.model.library")
     except ImportError:
@@ -74,6 +99,18 @@ def _scenarios() -> dict:
         out["core"] = (lambda: library.get_model("core"), _grid(72.0, 721, core), core)
         whole = core + [Event(50.0, "set_input", "acute_stress", 1.0), Event(50.25, "set_input", "acute_stress", 0.0)]
         out["whole"] = (lambda: library.get_model("whole"), _grid(72.0, 721, whole), whole)
+        # every layer added in issue 3: drugs, sleep, treatments, gut, autoimmune switch, massage, VNS
+        treat = [Event(2.0, "add_state", "ifx_central", 350.0), Event(3.0, "add_state", "ada_depot", 40.0),
+                 Event(4.0, "add_state", "tcz_central", 560.0), Event(5.0, "add_state", "cxb_gut", 200.0),
+                 Event(6.0, "add_state", "sert_gut", 50.0), Event(8.0, "set_input", "time_in_bed", 5.0),
+                 Event(9.0, "set_input", "exercise", 1.0), Event(10.0, "set_input", "probiotic", 1.0),
+                 Event(11.0, "set_input", "flare_trigger", 0.2), Event(13.0, "set_input", "flare_trigger", 0.0),
+                 Event(14.0, "set_input", "massage", 1.0), Event(15.0, "set_input", "massage", 0.0),
+                 Event(16.0, "set_input", "vns", 1.0), Event(17.0, "set_input", "tms", 1.0),
+                 Event(18.0, "set_input", "stress", 0.8), Event(20.0, "set_input", "cognitive_therapy", 1.0),
+                 Event(21.0, "set_input", "trauma_therapy", 1.0), Event(22.0, "add_state", "TRA", 0.5),
+                 Event(30.0, "add_state", "E", 2.0)]
+        out["whole_interventions"] = (lambda: library.get_model("whole"), _grid(72.0, 721, treat), treat)
     return out
 
 

@@ -136,14 +136,15 @@ _ENTRIES = (
     _scale("pcl5", "score 0-80", 80.0, sem_from_retest(15.0, 0.82),
            "test-retest r = 0.82 (Blevins CA et al. J Trauma Stress 2015;28:489-498, doi:10.1002/jts.22059); "
            "between-person SD 15 is a pnisim assumption", "C"),
-    _scale("sleep_quality", "score 0-21", 21.0, sem_from_retest(3.0, 0.85),
+    _scale("psqi", "score 0-21", 21.0, sem_from_retest(3.0, 0.85),
            "Pittsburgh Sleep Quality Index global score (higher = worse): test-retest r = 0.85 (Buysse DJ et al. "
            "Psychiatry Res 1989;28:193-213, doi:10.1016/0165-1781(89)90047-4); between-person SD 3 is a pnisim "
            "assumption", "C"),
-    _scale("das28", "score 0-10", 10.0, 1.32 / (1.96 * math.sqrt(2.0)),
-           "smallest detectable difference 1.32 over one week in stable RA, so SEM = 1.32 / (1.96 sqrt 2) "
-           "(Uhlig T, Kvien TK, Pincus T. Ann Rheum Dis 2009;68:972-975, doi:10.1136/ard.2008.097345)", "B",
-           integer=False, description="28-joint Disease Activity Score (continuous)"),
+    _scale("disease_score", "score", 10.0, 1.32 / (1.96 * math.sqrt(2.0)),
+           "DAS28 in the RA preset: smallest detectable difference 1.32 over one week in stable RA, so SEM = "
+           "1.32 / (1.96 sqrt 2) (Uhlig T, Kvien TK, Pincus T. Ann Rheum Dis 2009;68:972-975, "
+           "doi:10.1136/ard.2008.097345); the same error is assumed for the other presets' scales (grade C)", "B",
+           integer=False, description="disease activity score of the preset (DAS28 for RA; continuous)"),
 )
 
 #: Measurement models keyed by pnisim observable name.

@@ -320,12 +320,23 @@ def course(ds: xr.Dataset) -> dict:
             k = int(np.nanargmax(y)) if np.any(np.isfinite(y)) else 0
             r.update({f"{v}_start": float(y[0]), f"{v}_end": float(y[-1]), f"{v}_max": float(y[k]),
                       f"{v}_max_day": float(t[k] / 24.0)})
+        if "flare" in ds:
+            r["flare_onsets"] = float(flare_onsets(np.asarray(ds["flare"].values[i], dtype=float)))
         rows.append(r)
     units = {}
     for v in present:
         u = ds[v].attrs.get("units", "")
         units.update({f"{v}_start": u, f"{v}_end": u, f"{v}_max": u, f"{v}_max_day": "day"})
+    if "flare" in ds:
+        units["flare_onsets"] = "events"
     return _result("course", t[0], units, {}, _ids(ds), rows)
+
+
+def flare_onsets(flare: np.ndarray) -> int:
+    """Flare events: upward crossings of the smooth flare indicator through 0.5 (a run starting in a flare
+    counts it)."""
+    on = np.asarray(flare) > 0.5
+    return int(on[0]) + int(np.sum(on[1:] & ~on[:-1]))
 
 
 def representative_day(ds: xr.Dataset, exposures: Sequence[Exposure] = ()) -> int:
@@ -411,7 +422,7 @@ _TABLE = {
         for v in COURSE_VARIABLES
         for k, suffix in (("start", " at the start"), ("end", " at the end"), ("max", " maximum"),
                           ("max_day", " maximum, day"))
-    ],
+    ] + [("flare_onsets", "Autoimmune flare onsets", "")],
     "lps_response": [
         (f"{v}_{k}", LABELS[v][0].upper() + LABELS[v][1:] + suffix, "")
         for v in LPS_VARIABLES for k, suffix in (("peak", " peak after LPS"), ("peak_h", " peak, hours after LPS"))

@@ -755,7 +755,7 @@ class Mindfulness(_Course):
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "cognitive_therapy input = sessions done / sessions; vagal_set += 0.2 x the same fraction",
         "evidence_grade": "A",
-        "cost": None,
+        "cost": {"usd_per_session": 75.0, "source": "pnisim assumption: an 8-session MBSR course at about $600 (grade D)"},
         "assumptions": ["shares CBT's rumination mechanism; the vagal shift (+20 % tone) is a placeholder"],
         "references": ["Sanada K et al. Int J Mol Sci 2020;21:2484",
                        "Black DS, Slavich GM. Ann N Y Acad Sci 2016;1373:13-24"],
@@ -777,7 +777,7 @@ class TraumaFocusedTherapy(_Course):
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "trauma_therapy input = sessions done / sessions (extra decline of trauma load)",
         "evidence_grade": "B",
-        "cost": None,
+        "cost": {"usd_per_session": 150.0, "source": "priced like a CBT session (targets.csv cbt_cost)"},
         "assumptions": ["immune effects of trauma-focused therapy are thin (grade C); the symptom effect is a "
                         "placeholder until calibration"],
         "references": ["Cusack K et al. Clin Psychol Rev 2016;43:128-141 (psychological treatments for PTSD)"],

@@ -215,3 +215,9 @@ def test_exposures_of_a_real_scenario_including_chronic_stress():
     t = np.arange(0.0, 6 * 24 + 1e-9, 1.0)
     ds = R.make_ds(t, {"cortisol_serum": circadian(t)})
     assert S.representative_day(ds, ex) == 0  # before the chronic stress starts
+
+def test_flare_onsets_count_upward_crossings():
+    """Flare events for a trial endpoint: each rise of the flare indicator through 0.5 is one event."""
+    assert S.flare_onsets(np.array([0.0, 0.2, 0.7, 0.9, 0.3, 0.6, 0.1])) == 2
+    assert S.flare_onsets(np.array([0.8, 0.9, 0.2])) == 1
+    assert S.flare_onsets(np.zeros(5)) == 0

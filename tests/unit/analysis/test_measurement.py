@@ -80,7 +80,7 @@ def test_missing_true_values_stay_missing_and_unflagged():
     assert np.all(np.isnan(out["tnf"].values[0])) and np.all(out["tnf_below_lod"].values[0] == 0)
 
 
-@pytest.mark.parametrize("name", ["phq9", "gad7", "pss10", "pcl5", "sleep_quality"])
+@pytest.mark.parametrize("name", ["phq9", "gad7", "pss10", "pcl5", "psqi"])
 def test_questionnaires_are_integers_within_the_scale(name):
     m = MEASUREMENTS[name]
     truth = np.linspace(-2.0, m.upper + 2.0, 50)  # includes out-of-range truths: clipped, not wrapped
@@ -106,8 +106,8 @@ def test_unknown_name_raises_a_clear_error():
     ds = _ds({"crp": 1.0})
     with pytest.raises(SpecError, match=r"'crpp' has no measurement model.*Did you mean 'crp'"):
         measure(ds, 0, ["crpp"])
-    with pytest.raises(SpecError, match="'das28' is not in the dataset"):
-        measure(ds, 0, ["das28"])
+    with pytest.raises(SpecError, match="'disease_score' is not in the dataset"):
+        measure(ds, 0, ["disease_score"])
 
 
 def test_negative_cv_and_bad_options_are_refused():
@@ -129,7 +129,7 @@ def test_unit_mismatch_is_refused():
 
 def test_registry_covers_the_readouts_users_expect():
     expected = {"cortisol_serum", "cortisol_saliva", "acth", "crp", "il6", "tnf", "il10", "nk_activity", "rmssd",
-                "sleep_quality", "phq9", "gad7", "pss10", "pcl5", "das28"}
+                "psqi", "phq9", "gad7", "pss10", "pcl5", "disease_score"}
     assert expected <= set(MEASUREMENTS)
     for m in MEASUREMENTS.values():
         assert m.source and m.grade in "ABCD" and m.unit

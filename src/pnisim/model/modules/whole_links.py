@@ -109,18 +109,22 @@ COHEN_1991 = ("Cohen S, Tyrrell DA, Smith AP. Psychological stress and susceptib
 
 infection_links = Coupling(
     name="infection_links",
-    description="perceived stress weakens host defence against a pathogen (Cohen 1991: susceptibility rises with "
-                "stress); the pathogen's molecular patterns activate monocytes like endotoxin",
+    description="perceived stress and short sleep weaken host defence against a pathogen (Cohen 1991: "
+                "susceptibility rises with stress; Prather 2015: with short sleep); the pathogen's molecular patterns activate monocytes like endotoxin",
     citation=COHEN_1991,
     grade="C",
     parameters=table("pnisim design; sizes to be calibrated (issue 5)", "D", [
         ("k_defence", 0.45, "1", "loss of host defence per unit perceived stress: defence = 1/(1 + k*PS)",
          {"bounds": (0.0, 5.0), "cv": 0.4}),
+        ("k_sleep_defence", 0.3, "1 per h/night", "loss of host defence per h/night of weekly sleep deficit "
+         "(Prather 2015)", {"bounds": (0.0, 5.0), "cv": 0.4}),
         ("k_pamp", 0.2, "ng/kg/h per pathogen unit", "endotoxin-equivalent input per pathogen unit",
          {"bounds": (0.0, 1.0)}),
     ]),
     binds={
-        "infection.host_defence": lambda s: 1 / (1 + s.k_defence * s.PS),
+        # a weekly sleep deficit weakens defence too (Prather AA et al. Sleep 2015;38:1353: < 6 h a night, 4.2x
+        # the odds of a cold after viral challenge)
+        "infection.host_defence": lambda s: 1 / (1 + s.k_defence * s.PS + s.k_sleep_defence * _softplus(s.SD, 0.1)),
         # pathogen molecular patterns plus endotoxin leaking through the gut barrier (gut.py)
         "innate.pamp": lambda s: s.k_pamp * s.pathogen + gut.endotoxin_leak(s.GUTP, s.gut__L_max, s.gut__K_P),
     },
