@@ -55,8 +55,8 @@ def test_pathways_trace_exposures_to_readouts_with_the_weakest_grade():
     assert by[("CBT", "cortisol_serum")].weakest == "C"
 
 
-def test_evidence_lists_library_interventions_with_grade():
-    result = runner.invoke(app, ["evidence", "--model", "whole"])
+def test_evidence_lists_library_interventions_with_grade(tmp_path):
+    result = runner.invoke(app, ["evidence", "--model", "whole", "--out", str(tmp_path / "ev")])
     assert result.exit_code == 0, result.output
     for name in ("infliximab", "probiotics", "stem_cells", "cbt_i", "vns_implanted"):
         assert name in result.output
