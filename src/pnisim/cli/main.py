@@ -152,6 +152,58 @@ def _summary_table(summary: dict, rows) -> Table:
     return table
 
 
+# ------------------------------------------------------------------------------------------------- trial
+@app.command()
+def trial(
+    spec: Path = typer.Argument(..., help="Trial file (.toml, .yaml or .yml)."),
+    out: Path = typer.Option(Path("pnisim-trial"), "--out", "-o", help="Output directory."),
+    json_output: bool = typer.Option(False, "--json", help="Print the estimates as one JSON object on stdout."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
+) -> None:
+    """Run an in-silico randomised trial and write trial.nc, estimates.json and trial.json."""
+    from ..io.outdir import check_output_dir, staged_output_dir
+    from ..io.writers import jsonable, write_json, write_netcdf
+    from ..trial.run import run_trial
+    from ..trial.spec import load_trial
+
+    stdout, stderr = _consoles()
+    with _user_errors():
+        t = load_trial(spec)
+        check_output_dir(out, overwrite=overwrite)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            console=stderr, disable=quiet, transient=False,
+        ) as bar:
+            task = bar.add_task("screening", total=1.0)
+            result = run_trial(t, progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
+                                                                       description=m or "simulating"))
+        summary = {"trial": t.name, "screening": result.screening, "estimates": result.estimates,
+                   "disclaimer": DISCLAIMER}
+        with staged_output_dir(out, overwrite=overwrite) as stage:
+            write_netcdf(result.data, stage / "trial.nc")
+            write_json(jsonable(summary), stage / "estimates.json")
+            write_json(t.model_dump(mode="json"), stage / "trial.json")
+    if json_output:
+        sys.stdout.write(json.dumps(jsonable(summary), ensure_ascii=False) + "\n")
+        stderr.print(DISCLAIMER, style="bold yellow", markup=False)
+        return
+    if not quiet:
+        sc = result.screening
+        table = Table(title=f"Trial — {t.name}",
+                      caption=f"screened {sc['screened']}, passed {sc['passed']} ({100 * sc['pass_rate']:.1f} %), "
+                              f"randomised {sc['randomised']}")
+        for col in ("Endpoint", "Arm vs control", "Statistic", "Estimate", "95 % CI", "p"):
+            table.add_column(col, justify="right" if col in ("Estimate", "p") else "left")
+        for e in result.estimates:
+            ci = "" if e["ci_low"] is None else f"{_fmt(e['ci_low'])} to {_fmt(e['ci_high'])}"
+            table.add_row(e["endpoint"], f"{e['arm']} vs {e['control']}", e["name"], _fmt(e["estimate"]), ci,
+                          "" if e["p_value"] is None else f"{e['p_value']:.3g}")
+        stdout.print(table)
+        stdout.print(f"Wrote trial.nc, estimates.json and trial.json to {out}/.", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
 # ------------------------------------------------------------------------------------------------- model
 @app.command("model")
 def model_command(

@@ -1293,6 +1293,14 @@ def _locate(loc: tuple, raw: Any) -> tuple[str | None, str]:
     """(field, owner) for a pydantic error location, e.g. ('dose', "exposure 'lps_bolus' (exposures[1])")."""
     parts = list(loc)
     owner = "the scenario"
+    arm = ""
+    if len(parts) >= 4 and parts[0] == "arms" and isinstance(parts[1], int) and parts[2] == "exposures":
+        # an arm's exposure: locate it inside that arm
+        j = parts[1]
+        arms = raw.get("arms") if isinstance(raw, Mapping) else None
+        arm_raw = arms[j] if isinstance(arms, list) and j < len(arms) and isinstance(arms[j], Mapping) else {}
+        arm = f" of arm {arm_raw.get('name')!r} (arms[{j}])"
+        parts, raw = parts[2:], arm_raw
     if len(parts) >= 2 and parts[0] == "exposures" and isinstance(parts[1], int):
         i = parts[1]
         item = raw.get("exposures")[i] if isinstance(raw, Mapping) and isinstance(raw.get("exposures"), list) \
@@ -1300,7 +1308,7 @@ def _locate(loc: tuple, raw: Any) -> tuple[str | None, str]:
         name = None
         if isinstance(item, Mapping):
             name = item.get("label") if isinstance(item.get("label"), str) and item.get("label") else item.get("type")
-        owner = f"exposure {name!r} (exposures[{i}])" if name is not None else f"exposures[{i}]"
+        owner = (f"exposure {name!r} (exposures[{i}])" if name is not None else f"exposures[{i}]") + arm
         parts = parts[2:]
         if parts and parts[0] in EXPOSURE_TYPES:  # pydantic puts the union tag in the location
             parts = parts[1:]
