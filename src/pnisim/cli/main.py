@@ -179,7 +179,7 @@ def trial(
             result = run_trial(t, progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
                                                                        description=m or "simulating"))
         summary = {"trial": t.name, "screening": result.screening, "estimates": result.estimates,
-                   "disclaimer": DISCLAIMER}
+                   "power": result.power, "disclaimer": DISCLAIMER}
         with staged_output_dir(out, overwrite=overwrite) as stage:
             write_netcdf(result.data, stage / "trial.nc")
             write_json(jsonable(summary), stage / "estimates.json")
@@ -200,6 +200,10 @@ def trial(
             table.add_row(e["endpoint"], f"{e['arm']} vs {e['control']}", e["name"], _fmt(e["estimate"]), ci,
                           "" if e["p_value"] is None else f"{e['p_value']:.3g}")
         stdout.print(table)
+        for pw in result.power:
+            n80 = pw["n_for_80"] if pw["n_for_80"] is not None else f"> {pw['n_per_arm'][-1]}"
+            stdout.print(f"{pw['endpoint']} ({pw['arm']}): N per arm for 80 % power ≈ {n80} "
+                         f"(simulation, {pw['n_resamples']} resampled trials per N)", markup=False)
         stdout.print(f"Wrote trial.nc, estimates.json and trial.json to {out}/.", markup=False)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 

@@ -28,6 +28,7 @@ from ..analysis.measurement import MEASUREMENTS, measure
 from ..engine.simulate import Solver, simulate
 from ..errors import SpecError
 from ..scenario.build import draw_parameters, scenario_events
+from .population import Target, draw_correlated, plausible, select_to_target
 from ..scenario.spec import PHENOTYPES
 from . import stats as S
 from .spec import TrialSpec
@@ -45,6 +46,7 @@ class TrialResult:
     data: xr.Dataset            # participant x visit, measured endpoints (and *_true), arm, phenotype
     estimates: list[dict]       # one row per endpoint x active arm x statistic
     screening: dict = field(default_factory=dict)
+    power: list[dict] = field(default_factory=list)  # per endpoint x active arm: power curve over N per arm
 
 
 def _population(spec: TrialSpec, model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -58,7 +60,11 @@ def _population(spec: TrialSpec, model, rng: np.random.Generator) -> tuple[np.nd
         person = model.parameter_values()
         for pname, value in PHENOTYPES[name].items():
             person[model.parameter_index(pname)] = value
-        params[sel] = draw_parameters(model, person, sel.size, int(rng.integers(2**31)), p.variability)
+        if p.variability:
+            corr = {(c.a, c.b): c.r for c in p.correlations}
+            params[sel] = draw_correlated(model, person, sel.size, rng, corr)
+        else:
+            params[sel] = draw_parameters(model, person, sel.size, 0, False)
     return params, np.array(names, dtype=object)[phenotype]
 
 
@@ -93,6 +99,13 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
     screened = base[[o for o in model.observable_names]].isel(time=[-1])
     measured = measure(screened, rng, names=[c.observable for c in spec.inclusion
                                              if c.observable in MEASUREMENTS]) if spec.measurement_error else screened
+    # plausibility and selection to a target baseline distribution (Allen 2016), on the true baseline
+    truth = {o: screened[o].values[:, 0] for o in model.observable_names}
+    ok &= plausible(truth, spec.population.plausible)
+    n_plausible = int(ok.sum())
+    if spec.population.target is not None:
+        tg = spec.population.target
+        ok &= select_to_target(np.where(ok, truth[tg.observable], np.nan), Target(tg.kind, tg.a, tg.b), rng)
     # 3: inclusion
     passed = ok.copy()
     for c in spec.inclusion:
@@ -139,8 +152,30 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
                        "disclaimer": DISCLAIMER})
     estimates = analyse(data, spec)
     report(1.0, "Done")
-    return TrialResult(spec, data, estimates, {"screened": n_screen, "passed": n_pass, "randomised": need,
-                                               "pass_rate": n_pass / n_screen})
+    return TrialResult(spec, data, estimates, {"screened": n_screen, "plausible": n_plausible, "passed": n_pass,
+                                               "randomised": need, "pass_rate": n_pass / n_screen},
+                       power_curves(data, spec))
+
+
+POWER_N = (10, 20, 50, 100, 200, 500, 1000)
+
+
+def power_curves(data: xr.Dataset, spec: TrialSpec, *, n_resamples: int = 500) -> list[dict]:
+    """Power of each endpoint's change from baseline (Welch) for N per arm on POWER_N, by resampling."""
+    from .power import power_curve
+
+    ok = data["status"].values == 0
+    arm = data["arm"].values
+    out = []
+    for ep in spec.endpoints:
+        y = data[ep.observable].values
+        change = y[:, -1] - y[:, 0]
+        c = change[(arm == spec.arms[0].name) & ok]
+        for k, a in enumerate(spec.arms[1:]):
+            curve = power_curve(change[(arm == a.name) & ok], c, POWER_N, n_resamples=n_resamples,
+                                seed=spec.population.seed + k)
+            out.append({"endpoint": ep.label or ep.observable, "arm": a.name, **curve.as_dict()})
+    return out
 
 
 def _hours(q) -> float:

@@ -53,6 +53,19 @@ __all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial"
 MAX_PARTICIPANTS = 200_000
 
 
+class Correlation(_Spec):
+    a: str = Field(description="parameter name (module.name)")
+    b: str = Field(description="parameter name (module.name)")
+    r: float = Field(gt=-1, lt=1, description="correlation of the log values")
+
+
+class BaselineTarget(_Spec):
+    observable: str
+    kind: Literal["lognormal", "normal"]
+    a: float = Field(description="median (lognormal) or mean (normal), in the observable's unit")
+    b: float = Field(gt=0, description="geometric SD (> 1, lognormal) or SD (normal)")
+
+
 class TrialPopulation(_Spec):
     per_arm: Annotated[int, Field(strict=True)] = Field(description="participants randomised to each arm (>= 2)")
     seed: Annotated[int, Field(strict=True, ge=0)] = Field(0, description="seed of draws, screening noise and "
@@ -61,6 +74,12 @@ class TrialPopulation(_Spec):
                                       description="phenotype -> fraction of the screened population (sums to 1)")
     variability: bool = Field(True, description="draw between-person parameters (log-normal, each parameter's cv)")
     screen_factor: float = Field(3.0, ge=1.0, le=100.0, description="candidates screened per place in the trial")
+    correlations: list[Correlation] = Field(default_factory=list, description="log-scale correlations between "
+                                                                             "parameters that vary between people")
+    plausible: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="observable -> [low, high]: candidates outside are not plausible")
+    target: BaselineTarget | None = Field(None, description="select candidates so that a baseline observable "
+                                                            "follows this distribution (Allen 2016)")
 
 
 class Criterion(_Spec):
@@ -167,6 +186,25 @@ def check_trial(t: TrialSpec) -> None:
             if obs not in names:
                 raise SpecError(f"The 'observable' of {what}[{k}] must be an observable of model {t.model!r}."
                                 f"{_did_you_mean(obs, names)} Got {obs!r} instead.")
+    for k, c in enumerate(p.correlations):
+        for which in (c.a, c.b):
+            if which not in model.parameter_names:
+                raise SpecError(f"The parameter of correlations[{k}] of [population] must be a parameter of model "
+                                f"{t.model!r}.{_did_you_mean(which, model.parameter_names)} Got {which!r} instead.")
+    for obs, (lo, hi) in p.plausible.items():
+        if obs not in names:
+            raise SpecError(f"The 'plausible' ranges of [population] must name observables of model {t.model!r}."
+                            f"{_did_you_mean(obs, names)} Got {obs!r} instead.")
+        if not lo < hi:
+            raise SpecError(f"The plausible range of {obs!r} in [population] must have low < high. Got [{lo}, {hi}] "
+                            f"instead.")
+    if p.target is not None:
+        if p.target.observable not in names:
+            raise SpecError(f"The 'observable' of [population.target] must be an observable of model {t.model!r}."
+                            f"{_did_you_mean(p.target.observable, names)} Got {p.target.observable!r} instead.")
+        if p.target.kind == "lognormal" and not (p.target.a > 0 and p.target.b > 1):
+            raise SpecError(f"A lognormal [population.target] needs a median a > 0 and a geometric SD b > 1. Got "
+                            f"a = {p.target.a}, b = {p.target.b} instead.")
     for name in p.mixture:
         bad = [k for k in PHENOTYPES[name] if k not in model.parameter_names]
         if bad:

@@ -105,3 +105,28 @@ def test_cli_trial_writes_results_and_refuses_bad_input(tmp_path):
     bad.write_text(json.dumps(_bad(("population", "per_arm"), 0)))
     result = CliRunner().invoke(app, ["trial", str(bad), "--out", str(tmp_path / "o2")])
     assert result.exit_code == 2 and "per_arm" in result.stderr and not (tmp_path / "o2").exists()
+
+
+def test_power_curves_come_with_the_trial(small):
+    assert {(p["endpoint"], p["arm"]) for p in small.power} == {("phq9", "cbt"), ("crp", "cbt")}
+    for p in small.power:
+        assert list(p["power"]) == sorted(p["power"]) or max(p["power"]) - min(p["power"]) < 0.1  # rises with N
+        assert all(0 <= x <= 1 for x in p["power"])
+
+
+def test_population_with_correlation_plausibility_and_target_selection():
+    """A trial population selected so that baseline CRP follows a log-normal target (Allen 2016) among plausible
+    candidates (CRP 0.1-20 mg/L): the randomised participants' true baseline CRP stays in range."""
+    d = copy.deepcopy(SMALL)
+    d["inclusion"] = []
+    d["population"].update({"screen_factor": 20.0, "plausible": {"crp": [0.1, 20.0]},
+                            "correlations": [{"a": "innate.w6", "b": "innate.wTNF", "r": 0.5}],
+                            "target": {"observable": "crp", "kind": "lognormal", "a": 1.0, "b": 1.5}})
+    r = run_trial(parse_trial(d))
+    crp0 = r.data["crp_true"].values[:, 0]
+    assert np.all((crp0 >= 0.1) & (crp0 <= 20.0))
+    assert r.screening["plausible"] <= r.screening["screened"]
+    bad = copy.deepcopy(d)
+    bad["population"]["target"]["observable"] = "crpp"
+    with pytest.raises(SpecError, match="Did you mean 'crp'"):
+        parse_trial(bad)
