@@ -161,9 +161,10 @@ def trial(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
 ) -> None:
-    """Run an in-silico randomised trial and write trial.nc, estimates.json and trial.json."""
+    """Run an in-silico randomised trial and write trial.nc, estimates.json, trial.json and report.html."""
     from ..io.outdir import check_output_dir, staged_output_dir
     from ..io.writers import jsonable, write_json, write_netcdf
+    from ..trial.report import render_trial_report
     from ..trial.run import run_trial
     from ..trial.spec import load_trial
 
@@ -184,6 +185,7 @@ def trial(
             write_netcdf(result.data, stage / "trial.nc")
             write_json(jsonable(summary), stage / "estimates.json")
             write_json(t.model_dump(mode="json"), stage / "trial.json")
+            (stage / "report.html").write_text(render_trial_report(result), encoding="utf-8")
     if json_output:
         sys.stdout.write(json.dumps(jsonable(summary), ensure_ascii=False) + "\n")
         stderr.print(DISCLAIMER, style="bold yellow", markup=False)
@@ -204,7 +206,7 @@ def trial(
             n80 = pw["n_for_80"] if pw["n_for_80"] is not None else f"> {pw['n_per_arm'][-1]}"
             stdout.print(f"{pw['endpoint']} ({pw['arm']}): N per arm for 80 % power ≈ {n80} "
                          f"(simulation, {pw['n_resamples']} resampled trials per N)", markup=False)
-        stdout.print(f"Wrote trial.nc, estimates.json and trial.json to {out}/.", markup=False)
+        stdout.print(f"Wrote trial.nc, estimates.json, trial.json and report.html to {out}/.", markup=False)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 

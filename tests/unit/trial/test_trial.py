@@ -98,7 +98,9 @@ def test_cli_trial_writes_results_and_refuses_bad_input(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["trial", str(spec), "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"trial.nc", "estimates.json", "trial.json"}
+    assert {p.name for p in out.iterdir()} == {"trial.nc", "estimates.json", "trial.json", "report.html"}
+    page = (out / "report.html").read_text()
+    assert page.count("<img") == 3 and "Research use only, not medical advice." in page
     summary = json.loads((out / "estimates.json").read_text())
     assert summary["screening"]["randomised"] == 24 and "not medical advice" in summary["disclaimer"]
     bad = tmp_path / "bad.yaml"
