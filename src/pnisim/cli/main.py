@@ -180,7 +180,7 @@ def trial(
             result = run_trial(t, progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
                                                                        description=m or "simulating"))
         summary = {"trial": t.name, "screening": result.screening, "estimates": result.estimates,
-                   "power": result.power, "disclaimer": DISCLAIMER}
+                   "power": result.power, "cost_effectiveness": result.cea, "disclaimer": DISCLAIMER}
         with staged_output_dir(out, overwrite=overwrite) as stage:
             write_netcdf(result.data, stage / "trial.nc")
             write_json(jsonable(summary), stage / "estimates.json")
@@ -206,6 +206,10 @@ def trial(
             n80 = pw["n_for_80"] if pw["n_for_80"] is not None else f"> {pw['n_per_arm'][-1]}"
             stdout.print(f"{pw['endpoint']} ({pw['arm']}): N per arm for 80 % power ≈ {n80} "
                          f"(simulation, {pw['n_resamples']} resampled trials per N)", markup=False)
+        for c in result.cea:
+            icer = "dominated" if c["icer_usd_per_qaly"] == math.inf else f"{c['icer_usd_per_qaly']:,.0f} USD/QALY"
+            stdout.print(f"Cost-effectiveness {c['arm']} vs {c['control']}: +{c['delta_cost_usd']:,.0f} USD, "
+                         f"{c['delta_qaly']:+.4f} QALY, ICER {icer}", markup=False)
         stdout.print(f"Wrote trial.nc, estimates.json, trial.json and report.html to {out}/.", markup=False)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 

@@ -47,6 +47,7 @@ class TrialResult:
     estimates: list[dict]       # one row per endpoint x active arm x statistic
     screening: dict = field(default_factory=dict)
     power: list[dict] = field(default_factory=list)  # per endpoint x active arm: power curve over N per arm
+    cea: list[dict] = field(default_factory=list)  # per active arm, when PHQ-9 is an endpoint
 
 
 def _population(spec: TrialSpec, model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +155,30 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
     report(1.0, "Done")
     return TrialResult(spec, data, estimates, {"screened": n_screen, "plausible": n_plausible, "passed": n_pass,
                                                "randomised": need, "pass_rate": n_pass / n_screen},
-                       power_curves(data, spec))
+                       power_curves(data, spec), cea(data, spec, scenario))
+
+
+def cea(data: xr.Dataset, spec: TrialSpec, scenario) -> list[dict]:
+    """Cost per QALY of each active arm vs control when PHQ-9 is measured (utilities: Kolovos 2017, from the
+    true PHQ-9 trajectory; costs: the library's cost of each arm's exposures over the trial)."""
+    from .cea import cost_effectiveness, exposure_cost, qalys, utility_from_phq9
+
+    if "phq9_true" not in data:
+        return []
+    horizon = float(data["visit_time"].values[-1])
+    q = qalys(utility_from_phq9(data["phq9_true"].values), data["visit_time"].values)
+    arm = data["arm"].values
+    ok = data["status"].values == 0
+    cost = {a.name: sum(exposure_cost(e, horizon) for e in scenario.exposures_of_arm(a.name)) for a in spec.arms}
+    control = spec.arms[0].name
+    c = (arm == control) & ok
+    out = []
+    for a in spec.arms[1:]:
+        t = (arm == a.name) & ok
+        res = cost_effectiveness(np.full(t.sum(), cost[a.name]), q[t], np.full(c.sum(), cost[control]), q[c],
+                                 arm=a.name, control=control, seed=spec.population.seed)
+        out.append(res.as_dict())
+    return out
 
 
 POWER_N = (10, 20, 50, 100, 200, 500, 1000)

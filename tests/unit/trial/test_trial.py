@@ -132,3 +132,10 @@ def test_population_with_correlation_plausibility_and_target_selection():
     bad["population"]["target"]["observable"] = "crpp"
     with pytest.raises(SpecError, match="Did you mean 'crp'"):
         parse_trial(bad)
+
+
+def test_trial_with_phq9_reports_cost_effectiveness(small):
+    (c,) = small.cea
+    assert c["arm"] == "cbt" and c["delta_cost_usd"] == pytest.approx(1500.0)  # 10 CBT sessions at $150
+    assert c["delta_qaly"] > 0 and 0 < c["icer_usd_per_qaly"] < 1e7
+    assert c["prob_cost_effective"][0] == 0.0
