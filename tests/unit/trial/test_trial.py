@@ -139,3 +139,9 @@ def test_trial_with_phq9_reports_cost_effectiveness(small):
     assert c["arm"] == "cbt" and c["delta_cost_usd"] == pytest.approx(1500.0)  # 10 CBT sessions at $150
     assert c["delta_qaly"] > 0 and 0 < c["icer_usd_per_qaly"] < 1e7
     assert c["prob_cost_effective"][0] == 0.0
+
+
+@pytest.mark.parametrize("path", sorted(p for p in EXAMPLES.glob("*.toml") if "[[endpoints]]" in p.read_text()),
+                         ids=lambda p: p.name)
+def test_every_trial_example_validates(path):
+    assert load_trial(path).endpoints
