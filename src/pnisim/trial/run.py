@@ -122,8 +122,12 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
         )
     # 4: randomisation (seeded order of passing candidates, equal allocation in permuted blocks)
     order = rng.permutation(np.flatnonzero(passed))[:need]
-    blocks = np.concatenate([rng.permutation(len(spec.arms)) for _ in range(spec.population.per_arm)])
-    arm_of = blocks  # participant order[i] goes to arm blocks[i]
+    stratifier = None if spec.randomisation.kind == "simple" else \
+        np.asarray(measured[spec.randomisation.by].values[order, 0], dtype=float)
+    arm_of = _allocate(spec, rng, stratifier)
+    stratum = np.zeros(n_screen, dtype=int)
+    if stratifier is not None:
+        stratum[order] = (stratifier >= np.median(stratifier)).astype(int)
     # 5: follow-up per arm
     visits = np.asarray(spec.visit_hours())
     keep = sorted({e.observable for e in spec.endpoints} | {c.observable for c in spec.inclusion})
@@ -135,7 +139,8 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
                        0.3 + 0.6 * k / len(spec.arms), 0.3 + 0.6 * (k + 1) / len(spec.arms), f"Arm {arm.name}")
         ds = ds[keep + ["status"]].assign_coords(individual=[f"c{i:06d}" for i in idx],  # screening number
                                                  arm=("individual", np.full(idx.size, arm.name, dtype=object)),
-                                                 phenotype=("individual", phenotype[idx]))
+                                                 phenotype=("individual", phenotype[idx]),
+                                                 stratum=("individual", stratum[idx]))
         parts.append(ds.drop_vars("parameter_value", errors="ignore"))
     report(0.92, "Measuring and analysing")
     data = xr.concat(parts, dim="individual", data_vars="minimal", coords="minimal", compat="override",
@@ -200,6 +205,29 @@ def power_curves(data: xr.Dataset, spec: TrialSpec, *, n_resamples: int = 500) -
                                 seed=spec.population.seed + k)
             out.append({"endpoint": ep.label or ep.observable, "arm": a.name, **curve.as_dict()})
     return out
+
+
+def _allocate(spec: TrialSpec, rng: np.random.Generator, stratifier: np.ndarray | None) -> np.ndarray:
+    """Arm index per randomised participant: permuted blocks of one full set of arms, over everyone (simple) or
+    within each stratum of the stratifier split at its median (stratified); a stratum's incomplete last block
+    is completed from the arms with fewest participants so far, keeping the arms equal overall."""
+    n_arms, need = len(spec.arms), spec.population.per_arm * len(spec.arms)
+    if stratifier is None:
+        return np.concatenate([rng.permutation(n_arms) for _ in range(spec.population.per_arm)])
+    strata = (stratifier >= np.median(stratifier)).astype(int)
+    arm_of = np.empty(need, dtype=int)
+    counts = np.zeros(n_arms, dtype=int)
+    for s in (0, 1):
+        idx = np.flatnonzero(strata == s)
+        full = idx.size // n_arms * n_arms
+        alloc = np.concatenate([rng.permutation(n_arms) for _ in range(idx.size // n_arms)] or [np.array([], int)])
+        arm_of[idx[:full]] = alloc
+        counts += np.bincount(alloc, minlength=n_arms)
+        for i in idx[full:]:
+            k = int(rng.choice(np.flatnonzero(counts == counts.min())))
+            arm_of[i] = k
+            counts[k] += 1
+    return arm_of
 
 
 def _hours(q) -> float:

@@ -104,6 +104,15 @@ class Endpoint(_Spec):
     label: str | None = None
 
 
+class Randomisation(_Spec):
+    """Simple (permuted blocks over everyone) or stratified (permuted blocks within the strata of a measured
+    baseline observable split at its median)."""
+
+    kind: Literal["simple", "stratified"] = "simple"
+    by: str | None = Field(None, description="baseline observable defining two strata (below / at or above the "
+                                             "median of the included); required when stratified")
+
+
 class TrialSpec(_Spec):
     name: str = "trial"
     description: str = ""
@@ -116,6 +125,7 @@ class TrialSpec(_Spec):
     inclusion: list[Criterion] = Field(default_factory=list)
     arms: list[ArmSpec] = Field(min_length=2, description="the first arm is the control arm")
     endpoints: list[Endpoint] = Field(min_length=1)
+    randomisation: Randomisation = Field(Randomisation())
     measurement_error: bool = Field(True, description="apply assay / questionnaire error at every visit")
 
     @model_validator(mode="after")
@@ -205,6 +215,10 @@ def check_trial(t: TrialSpec) -> None:
         if p.target.kind == "lognormal" and not (p.target.a > 0 and p.target.b > 1):
             raise SpecError(f"A lognormal [population.target] needs a median a > 0 and a geometric SD b > 1. Got "
                             f"a = {p.target.a}, b = {p.target.b} instead.")
+    r = t.randomisation
+    if r.kind == "stratified" and (r.by is None or r.by not in names):
+        raise SpecError(f"The 'by' of [randomisation] must name an observable of model {t.model!r} when kind is "
+                        f"'stratified'.{_did_you_mean(r.by or '', names)} Got {r.by!r} instead.")
     for name in p.mixture:
         bad = [k for k in PHENOTYPES[name] if k not in model.parameter_names]
         if bad:

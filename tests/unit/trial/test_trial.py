@@ -145,3 +145,16 @@ def test_trial_with_phq9_reports_cost_effectiveness(small):
                          ids=lambda p: p.name)
 def test_every_trial_example_validates(path):
     assert load_trial(path).endpoints
+
+
+def test_stratified_randomisation_balances_arms_within_strata():
+    d = copy.deepcopy(SMALL)
+    d["randomisation"] = {"kind": "stratified", "by": "pss10"}
+    r = run_trial(parse_trial(d))
+    arm, high = r.data["arm"].values, r.data["stratum"].values == 1  # stratum from the screening measurement
+    assert (arm == "cbt").sum() == (arm == "control").sum() == 12
+    assert abs((arm[high] == "cbt").sum() - (arm[high] == "control").sum()) <= 1
+    bad = copy.deepcopy(d)
+    bad["randomisation"]["by"] = "pss100"
+    with pytest.raises(SpecError, match="Did you mean 'pss10'"):
+        parse_trial(bad)
