@@ -1377,25 +1377,32 @@ def _message(err: dict, raw: Any) -> tuple[type[SpecError], str, BaseException |
     return SpecError, f"{subject} is invalid ({err.get('msg')}). {got}", None
 
 
-def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:
-    """Validate a mapping (as read from TOML/YAML) into a :class:`Scenario`; every problem is a SpecError."""
+def validate_spec(cls: type[BaseModel], data: Any, *, noun: str, keys: str, source: str | None = None):
+    """Validate a mapping into the spec class ``cls``; every problem becomes one SpecError (or UnitError /
+    ResourceLimitError) naming the field, the owner, what is allowed and the value. Shared by scenarios and
+    trials so both report errors the same way."""
     prefix = f"{source}: " if source else ""
     if not isinstance(data, Mapping):
-        raise SpecError(f"{prefix}A scenario must be a table of keys (name, model, person, run, population, "
-                        f"exposures). Got {type(data).__name__} instead.")
+        raise SpecError(f"{prefix}A {noun} must be a table of keys ({keys}). Got {type(data).__name__} instead.")
     try:
-        return Scenario.model_validate(data)
+        return cls.model_validate(data)
     except ValidationError as exc:
         found = [_message(err, data) for err in exc.errors(include_url=False)]
     if len(found) == 1:
-        cls, msg, orig = found[0]
+        err_cls, msg, orig = found[0]
         if orig is not None and not prefix:
             raise orig from None
-        raise cls(prefix + msg) from None
+        raise err_cls(prefix + msg) from None
     classes = {c for c, _, _ in found}
-    cls = classes.pop() if len(classes) == 1 else SpecError
+    err_cls = classes.pop() if len(classes) == 1 else SpecError
     lines = "\n".join(f"  - {m}" for _, m, _ in found[:20])
-    raise cls(f"{prefix}The scenario has {len(found)} problems:\n{lines}") from None
+    raise err_cls(f"{prefix}The {noun} has {len(found)} problems:\n{lines}") from None
+
+
+def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:
+    """Validate a mapping (as read from TOML/YAML) into a :class:`Scenario`; every problem is a SpecError."""
+    return validate_spec(Scenario, data, noun="scenario",
+                         keys="name, model, person, run, population, exposures", source=source)
 
 
 class _YamlLoader(yaml.SafeLoader):

@@ -41,11 +41,20 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from ..errors import SpecError
 from ..scenario import units as U
-from ..scenario.spec import PHENOTYPES, ArmSpec, Quantity, Scenario, _did_you_mean, _Spec, parse_scenario
+from ..scenario.spec import (
+    PHENOTYPES,
+    ArmSpec,
+    Quantity,
+    Scenario,
+    _did_you_mean,
+    _Spec,
+    parse_scenario,
+    validate_spec,
+)
 
 __all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial", "parse_trial", "MAX_PARTICIPANTS"]
 
@@ -228,25 +237,8 @@ def check_trial(t: TrialSpec) -> None:
 
 def parse_trial(data, *, source: str | None = None) -> TrialSpec:
     """Validate a mapping into a TrialSpec; every problem is a SpecError naming the field and the value."""
-    from collections.abc import Mapping
-
-    from ..scenario.spec import _message
-
-    prefix = f"{source}: " if source else ""
-    if not isinstance(data, Mapping):
-        raise SpecError(f"{prefix}A trial must be a table of keys (name, model, duration, visits, population, "
-                        f"inclusion, arms, endpoints). Got {type(data).__name__} instead.")
-    try:
-        return TrialSpec.model_validate(data)
-    except ValidationError as exc:
-        found = [_message(err, data) for err in exc.errors(include_url=False)]
-    cls, msg, orig = found[0]
-    if len(found) == 1 and orig is not None:
-        raise orig from None
-    if len(found) == 1:
-        raise cls(prefix + msg) from None
-    lines = "\n".join(f"  - {m}" for _, m, _ in found[:20])
-    raise SpecError(f"{prefix}The trial has {len(found)} problems:\n{lines}") from None
+    return validate_spec(TrialSpec, data, noun="trial", source=source,
+                         keys="name, model, duration, visits, population, inclusion, arms, endpoints")
 
 
 def load_trial(path: str | Path) -> TrialSpec:
