@@ -214,6 +214,72 @@ def trial(
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 
+@app.command()
+def validate(
+    out: Path = typer.Option(None, "--out", "-o", help="Also write validation.json and report.html here."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object: summary and one record per "
+                                                           "target part (id, metric, target, target_ci, simulated, "
+                                                           "simulated_ci, passed, ...)."),
+    only: list[str] = typer.Option(None, "--only", help="Validate only these target ids (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every simulated study."),
+    scale: float = typer.Option(1.0, "--scale", help="Shrink every study's N by this factor (0-1] for a quick "
+                                                     "look; pass rates are quoted at 1."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
+) -> None:
+    """Simulate every shipped evidence target with a design mirroring its source; print target vs simulated."""
+    from ..io.outdir import check_output_dir, staged_output_dir
+    from ..io.writers import jsonable, write_json
+    from ..validation.report import render_validation_report
+    from ..validation.run import validate as run_validation
+
+    stdout, stderr = _consoles()
+    with _user_errors():
+        if out is not None:
+            check_output_dir(out, overwrite=overwrite)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            console=stderr, disable=quiet or json_output, transient=False,
+        ) as bar:
+            task = bar.add_task("validating", total=1.0)
+            result = run_validation(list(only) if only else None, seed=seed, scale=scale,
+                                    progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
+                                                                        description=m or "validating"))
+        summary = jsonable(result.as_dict())
+        if out is not None:
+            with staged_output_dir(out, overwrite=overwrite) as stage:
+                write_json(summary, stage / "validation.json")
+                (stage / "report.html").write_text(render_validation_report(result), encoding="utf-8")
+    if json_output:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        stderr.print(DISCLAIMER, style="bold yellow", markup=False)
+        return
+    c = result.counts()
+    if not quiet:
+        table = Table(title="Validation against the shipped evidence targets",
+                      caption=f"{c['passed']} of {c['passed'] + c['failed']} judged records pass "
+                              f"({100 * c['pass_rate']:.0f} %); {c['targets_passed']} of {c['targets_judged']} "
+                              f"targets pass in every part; not simulatable {c['not simulatable']}, "
+                              f"error {c['error']}")
+        for col in ("Target", "Metric", "Target (CI)", "Simulated (CI)", "Result"):
+            table.add_column(col)
+        for r in result.records:
+            tci = "" if r.target_ci is None else f" ({_fmt(r.target_ci[0])} to {_fmt(r.target_ci[1])})"
+            sci = "" if r.simulated_ci is None else f" ({_fmt(r.simulated_ci[0])} to {_fmt(r.simulated_ci[1])})"
+            style = {"passed": "green", "failed": "red"}.get(r.status, "yellow")
+            table.add_row(r.id, r.metric, f"{_fmt(r.target)}{tci}", f"{_fmt(r.simulated)}{sci}",
+                          f"[{style}]{r.status}[/{style}]")
+        stdout.print(table)
+        for r in result.records:
+            if r.status != "passed" and r.reason:
+                stdout.print(f"{r.id}: {r.reason}", markup=False)
+    stdout.print(f"Pass rate: {100 * c['pass_rate']:.0f} % of {c['passed'] + c['failed']} judged records; "
+                 f"{c['targets_passed']} of {c['targets_judged']} targets.", markup=False)
+    if out is not None:
+        stdout.print(f"Wrote validation.json and report.html to {out}/.", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
 # ------------------------------------------------------------------------------------------------- model
 @app.command("model")
 def model_command(
@@ -362,16 +428,18 @@ def _with_model(scenario, model: str):
 @app.command()
 def schema(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the schema to this file instead of stdout."),
+    trial: bool = typer.Option(False, "--trial", help="The schema of trial files instead of scenario files."),
 ) -> None:
-    """Print (or write) the JSON Schema of scenario files."""
+    """Print (or write) the JSON Schema of scenario files (or, with --trial, of trial files)."""
     from ..io.writers import write_json
     from ..scenario.spec import json_schema
+    from ..trial.spec import trial_json_schema
 
     with _user_errors():
-        doc = json_schema()
+        doc = trial_json_schema() if trial else json_schema()
         if out is not None:
             write_json(doc, out)
-            _consoles()[0].print(f"Wrote the scenario JSON Schema to {out}", markup=False)
+            _consoles()[0].print(f"Wrote the {'trial' if trial else 'scenario'} JSON Schema to {out}", markup=False)
             return
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 

@@ -54,6 +54,7 @@ __all__ = [
     "PopulationSpec",
     "Quantity",
     "AcuteStressor",
+    "FlareTrigger",
     "LpsBolus",
     "LpsInfusion",
     "Dexamethasone",
@@ -689,6 +690,39 @@ class Infection(_Timed):
         return [Bolus(self.TARGET, self.start_h, self.load, self.name())]
 
 
+class FlareTrigger(_Timed):
+    """A transient trigger of autoimmune disease activity (an infection, a stressful life event, stopping a drug):
+    the Baker 2013 ``flare_trigger`` input rises by ``intensity`` for ``duration``.
+
+    In a person with a bistable disease setting (the RA, SLE, MS and IBD presets) a large enough trigger moves the
+    disease switch into its active (flare) state, where it stays until treated; in a healthy person it passes.
+    Trials use it during the settling period to enrol people with active disease.
+    """
+
+    type: Literal["flare_trigger"] = "flare_trigger"
+    duration: Quantity = Field(_q("2 d"), description="length (> 0, <= 30 d)")
+    intensity: Number = Field(0.1, gt=0, le=1, description="added to the flare_trigger input (Baker 2013 units of "
+                                                           "pro-inflammatory production; 0.1 starts an RA flare)")
+
+    TARGET: ClassVar[str] = "flare_trigger"
+    METADATA: ClassVar[dict[str, Any]] = {
+        "mechanism": "flare_trigger input += intensity for the duration (pro-inflammatory production of the "
+                     "Baker 2013 disease switch)",
+        "evidence_grade": "C",
+        "cost": None,
+        "assumptions": ["a rectangular trigger; its size in Baker 2013 units is a pnisim choice"],
+        "references": ["Baker M et al. Proc Natl Acad Sci USA 2013;110:E3413 (bistable autoimmune switch)"],
+    }
+
+    def check(self, who: str, win: RunWindow) -> None:
+        d = _range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, 30 * 24.0)
+        self._check_inside(who, win, self.start_h + d)
+
+    def effects(self, win: RunWindow) -> list[Effect]:
+        d = self.duration.to(U.TIME, "duration")
+        return [Pulse(self.TARGET, self.start_h, self.start_h + d, self.intensity, self.name())]
+
+
 class _Course(_Timed):
     """A course of weekly sessions whose effect builds session by session and lasts ``durability`` after."""
 
@@ -1015,13 +1049,13 @@ class SleepRestriction(_Timed):
 Exposure = Annotated[
     Union[(AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
            CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection, Mindfulness, SleepRestriction,
-           *CATALOGUE_CLASSES.values())],
+           FlareTrigger, *CATALOGUE_CLASSES.values())],
     Field(discriminator="type"),
 ]
 EXPOSURE_CLASSES = {c.model_fields["type"].default: c for c in (
     AcuteStressor, LpsBolus, LpsInfusion, Dexamethasone, ChronicStress, TraumaticEvent, SocialSupportChange,
     CognitiveBehaviouralTherapy, TraumaFocusedTherapy, Infection, Mindfulness, SleepRestriction,
-    *CATALOGUE_CLASSES.values())}
+    FlareTrigger, *CATALOGUE_CLASSES.values())}
 EXPOSURE_TYPES = tuple(EXPOSURE_CLASSES)
 
 # Model names each exposure needs (checked against the scenario's model).
@@ -1038,6 +1072,7 @@ _NEEDS: dict[str, tuple[str, str]] = {
     "infection": ("state", "pathogen"),
     "mindfulness": ("input", "cognitive_therapy"),
     "sleep_restriction": ("input", "time_in_bed"),
+    "flare_trigger": ("input", "flare_trigger"),
     **{name: ("state", pharmacology.REGIMENS[info.drug][0]) if info.drug else ("input", info.actions[0][0])
        for name, info in catalogue.CATALOGUE.items()},
 }
@@ -1289,10 +1324,10 @@ def _gib(n_bytes: float) -> str:
 
 
 # ==================================================================================================== parsing
-def _locate(loc: tuple, raw: Any) -> tuple[str | None, str]:
+def _locate(loc: tuple, raw: Any, noun: str = "scenario") -> tuple[str | None, str]:
     """(field, owner) for a pydantic error location, e.g. ('dose', "exposure 'lps_bolus' (exposures[1])")."""
     parts = list(loc)
-    owner = "the scenario"
+    owner = f"the {noun}"
     arm = ""
     if len(parts) >= 4 and parts[0] == "arms" and isinstance(parts[1], int) and parts[2] == "exposures":
         # an arm's exposure: locate it inside that arm
@@ -1333,18 +1368,18 @@ _REQUIREMENT = {
 }
 
 
-def _message(err: dict, raw: Any) -> tuple[type[SpecError], str, BaseException | None]:
+def _message(err: dict, raw: Any, noun: str = "scenario") -> tuple[type[SpecError], str, BaseException | None]:
     """(exception class, message, original exception to re-raise as is) for one pydantic error."""
     orig = (err.get("ctx") or {}).get("error")
     if isinstance(orig, SpecError):
         return type(orig), str(orig), orig
-    field, owner = _locate(err["loc"], raw)
+    field, owner = _locate(err["loc"], raw, noun)
     subject = f"The {field!r} of {owner}" if field else owner[0].upper() + owner[1:]
     got = f"Got {_show(err.get('input'))} instead."
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if isinstance(orig, _UnknownKey):
-        where = "at the top level of the scenario" if owner == "the scenario" and not field else f"in {owner}"
+        where = f"at the top level of the {noun}" if owner == f"the {noun}" and not field else f"in {owner}"
         if field:
             where = f"in the {field!r} of {owner}"
         return SpecError, (f"Unknown key {_show(orig.key)} {where}.{_did_you_mean(orig.key, orig.allowed)} "
@@ -1387,7 +1422,7 @@ def validate_spec(cls: type[BaseModel], data: Any, *, noun: str, keys: str, sour
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        found = [_message(err, data) for err in exc.errors(include_url=False)]
+        found = [_message(err, data, noun) for err in exc.errors(include_url=False)]
     if len(found) == 1:
         err_cls, msg, orig = found[0]
         if orig is not None and not prefix:

@@ -27,6 +27,7 @@ import xarray as xr
 from ..analysis.measurement import MEASUREMENTS, measure
 from ..engine.simulate import Solver, simulate
 from ..errors import SpecError
+from ..scenario import units as U
 from ..scenario.build import draw_parameters, scenario_events
 from .population import Target, draw_correlated, plausible, select_to_target
 from ..scenario.spec import PHENOTYPES
@@ -47,7 +48,7 @@ class TrialResult:
     estimates: list[dict]       # one row per endpoint x active arm x statistic
     screening: dict = field(default_factory=dict)
     power: list[dict] = field(default_factory=list)  # per endpoint x active arm: power curve over N per arm
-    cea: list[dict] = field(default_factory=list)  # per active arm, when PHQ-9 is an endpoint
+    cea: list[dict] = field(default_factory=list)  # per active arm, when PHQ-9 or DAS28 is an endpoint
 
 
 def _population(spec: TrialSpec, model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +94,8 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
     burn = _hours(spec.burn_in)
 
     # 1-2: settle everyone, read the baseline visit
-    base = _simulate(model, [0.0], params, None, [[] for _ in range(n_screen)], solver, -burn, report, 0.0, 0.3,
+    settling = _burn_in_events(spec, model, burn)
+    base = _simulate(model, [0.0], params, None, [settling] * n_screen, solver, -burn, report, 0.0, 0.3,
                      "Screening")
     y0 = np.stack([base[s].values[:, -1] for s in model.state_names], axis=1)
     ok = base["status"].values == 0
@@ -128,20 +130,44 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
     stratum = np.zeros(n_screen, dtype=int)
     if stratifier is not None:
         stratum[order] = (stratifier >= np.median(stratifier)).astype(int)
-    # 5: follow-up per arm
+    # 5: follow-up per arm (adherence scales each participant's exposures; dropout hides later visits)
     visits = np.asarray(spec.visit_hours())
+    tte = [e for e in spec.endpoints if e.kind == "time_to_event"]
+    step = spec.event_sampling.to(U.TIME, "event_sampling")
+    grid = np.arange(step, visits[-1] + 1e-9, step) if tte else np.empty(0)
+    t_out = np.union1d(visits, grid)
+    at_visit = np.isin(t_out, visits)
+    adherence = _adherence(spec, rng, need)
+    leave = _dropout_times(spec, rng, need, float(visits[-1]))
     keep = sorted({e.observable for e in spec.endpoints} | {c.observable for c in spec.inclusion})
+    baseline_inputs = dict(zip(model.input_names, model.input_defaults().tolist()))
+    event_time = {k: np.full(need, np.nan) for k in range(len(tte))}
+    event_seen = {k: np.zeros(need, dtype=bool) for k in range(len(tte))}
     parts = []
     for k, arm in enumerate(spec.arms):
-        idx = order[arm_of == k]
+        sel = np.flatnonzero(arm_of == k)
+        idx = order[sel]
         events = scenario_events(scenario, model, arm.name)
-        ds = _simulate(model, visits, params[idx], y0[idx], [events] * idx.size, solver, 0.0, report,
+        per = [events] * idx.size if adherence is None else \
+            [_scaled(events, float(adherence[j]), baseline_inputs) for j in sel]
+        ds = _simulate(model, t_out, params[idx], y0[idx], per, solver, 0.0, report,
                        0.3 + 0.6 * k / len(spec.arms), 0.3 + 0.6 * (k + 1) / len(spec.arms), f"Arm {arm.name}")
+        for q, ep in enumerate(tte):
+            y = ds[ep.observable].values
+            hit = ep.holds(y) & (t_out[None, :] > 0) & (t_out[None, :] <= leave[sel, None])
+            first = np.where(hit.any(axis=1), t_out[np.argmax(hit, axis=1)], np.nan)
+            event_seen[q][sel] = np.isfinite(first)
+            event_time[q][sel] = np.where(np.isfinite(first), first, np.minimum(leave[sel], visits[-1]))
+        ds = ds.isel(time=np.flatnonzero(at_visit))
         ds = ds[keep + ["status"]].assign_coords(individual=[f"c{i:06d}" for i in idx],  # screening number
                                                  arm=("individual", np.full(idx.size, arm.name, dtype=object)),
                                                  phenotype=("individual", phenotype[idx]),
-                                                 stratum=("individual", stratum[idx]))
+                                                 stratum=("individual", stratum[idx]),
+                                                 adherence=("individual", np.ones(idx.size) if adherence is None
+                                                            else adherence[sel]),
+                                                 dropout_time=("individual", leave[sel]))
         parts.append(ds.drop_vars("parameter_value", errors="ignore"))
+        order_of_parts = sel if k == 0 else np.concatenate([order_of_parts, sel])
     report(0.92, "Measuring and analysing")
     data = xr.concat(parts, dim="individual", data_vars="minimal", coords="minimal", compat="override",
                      combine_attrs="override")
@@ -153,6 +179,17 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
         noisy = measure(data.rename({"participant": "individual", "visit_time": "time"}), rng, names=names)
         data = noisy.rename({"individual": "participant", "time": "visit_time"})
     data = data.assign(true)
+    if spec.dropout is not None:  # visits after a participant left are missing
+        gone = data["dropout_time"].values[:, None] < data["visit_time"].values[None, :]
+        for v in keep:
+            data[v] = data[v].where(~xr.DataArray(gone, dims=("participant", "visit_time")))
+    for q, ep in enumerate(tte):
+        data[f"event_time_{q}"] = ("participant", event_time[q][order_of_parts] / 24.0,
+                                   {"units": "d", "long_name": f"{ep.name()}: day of the event or of censoring"})
+        data[f"event_{q}"] = ("participant", event_seen[q][order_of_parts].astype(int),
+                              {"units": "1", "long_name": f"{ep.name()}: 1 = event, 0 = censored"})
+    data["dropout_time"].attrs.update(units="h", long_name="time of loss to follow-up (inf = none)")
+    data["adherence"].attrs.update(units="1", long_name="fraction of the arm's exposures received")
     data.attrs.update({"trial": spec.name, "model": spec.model, "seed": spec.population.seed,
                        "screened": n_screen, "passed_screening": n_pass, "randomised": need,
                        "disclaimer": DISCLAIMER})
@@ -164,26 +201,11 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
 
 
 def cea(data: xr.Dataset, spec: TrialSpec, scenario) -> list[dict]:
-    """Cost per QALY of each active arm vs control when PHQ-9 is measured (utilities: Kolovos 2017, from the
-    true PHQ-9 trajectory; costs: the library's cost of each arm's exposures over the trial)."""
-    from .cea import cost_effectiveness, exposure_cost, qalys, utility_from_phq9
+    """Cost per QALY of each active arm vs control when PHQ-9 (Kolovos 2017 EQ-5D) or DAS28 (HAQ -> HUI-3) is
+    measured; costs are the library's cost of each arm's exposures over the trial (:func:`trial_cea`)."""
+    from .cea import trial_cea
 
-    if "phq9_true" not in data:
-        return []
-    horizon = float(data["visit_time"].values[-1])
-    q = qalys(utility_from_phq9(data["phq9_true"].values), data["visit_time"].values)
-    arm = data["arm"].values
-    ok = data["status"].values == 0
-    cost = {a.name: sum(exposure_cost(e, horizon) for e in scenario.exposures_of_arm(a.name)) for a in spec.arms}
-    control = spec.arms[0].name
-    c = (arm == control) & ok
-    out = []
-    for a in spec.arms[1:]:
-        t = (arm == a.name) & ok
-        res = cost_effectiveness(np.full(t.sum(), cost[a.name]), q[t], np.full(c.sum(), cost[control]), q[c],
-                                 arm=a.name, control=control, seed=spec.population.seed)
-        out.append(res.as_dict())
-    return out
+    return trial_cea(data, spec.arms, scenario.exposures_of_arm, seed=spec.population.seed)
 
 
 POWER_N = (10, 20, 50, 100, 200, 500, 1000)
@@ -197,13 +219,14 @@ def power_curves(data: xr.Dataset, spec: TrialSpec, *, n_resamples: int = 500) -
     arm = data["arm"].values
     out = []
     for ep in spec.endpoints:
-        y = data[ep.observable].values
-        change = y[:, -1] - y[:, 0]
+        if ep.kind not in ("change", "value", "auc"):
+            continue  # power of event endpoints: not by this resampling of a continuous outcome
+        change = outcome(data, ep)
         c = change[(arm == spec.arms[0].name) & ok]
         for k, a in enumerate(spec.arms[1:]):
             curve = power_curve(change[(arm == a.name) & ok], c, POWER_N, n_resamples=n_resamples,
                                 seed=spec.population.seed + k)
-            out.append({"endpoint": ep.label or ep.observable, "arm": a.name, **curve.as_dict()})
+            out.append({"endpoint": ep.name(), "arm": a.name, **curve.as_dict()})
     return out
 
 
@@ -230,38 +253,117 @@ def _allocate(spec: TrialSpec, rng: np.random.Generator, stratifier: np.ndarray 
     return arm_of
 
 
+def _burn_in_events(spec: TrialSpec, model, burn: float) -> list:
+    """Engine events of the settling-period exposures, on the trial clock (the burn-in ends at 0)."""
+    import dataclasses
+
+    sc = spec.burn_in_scenario()
+    if sc is None:
+        return []
+    return [dataclasses.replace(e, time=e.time - burn) for e in scenario_events(sc, model)]
+
+
 def _hours(q) -> float:
     from ..scenario import units as U
 
     return q.to(U.TIME, "burn_in")
 
 
+def outcome(data: xr.Dataset, ep) -> np.ndarray:
+    """Per participant: the continuous outcome an endpoint compares (change, last value or time-averaged AUC)."""
+    y = data[ep.observable].values
+    if ep.kind == "change":
+        return y[:, -1] - y[:, 0]
+    if ep.kind == "value":
+        return y[:, -1]
+    t = data["visit_time"].values
+    trapezoid = getattr(np, "trapezoid", None) or np.trapz  # numpy < 2 has only trapz
+    return trapezoid(y, t, axis=1) / (t[-1] - t[0])  # NaN when a visit is missing (complete-case)
+
+
 def analyse(data: xr.Dataset, spec: TrialSpec) -> list[dict]:
-    """Each endpoint, each active arm vs control, baseline to the last visit."""
+    """Each endpoint, each active arm vs control (baseline to the last visit for change)."""
     control = spec.arms[0].name
     ok = data["status"].values == 0
     arm = data["arm"].values
     out = []
+    q_tte = 0
     for ep in spec.endpoints:
+        unit = data[ep.observable].attrs.get("units", "")
         y = data[ep.observable].values
         pre, post = y[:, 0], y[:, -1]
         c = (arm == control) & ok
+        q = q_tte
+        if ep.kind == "time_to_event":
+            q_tte += 1
         for a in spec.arms[1:]:
             t = (arm == a.name) & ok
             sel = t | c
-            rows = [
-                S.mean_difference(post[t] - pre[t], post[c] - pre[c]),
-                S.hedges_g(post[t] - pre[t], post[c] - pre[c]),
-                S.ppc_g(pre[t], post[t], pre[c], post[c]),
-                S.ancova(post[sel], pre[sel], t[sel].astype(float)),
-            ]
-            unit = data[ep.observable].attrs.get("units", "")
+            if ep.kind in ("change", "value", "auc"):
+                x = outcome(data, ep)
+                rows = [S.mean_difference(x[t], x[c]), S.hedges_g(x[t], x[c])]
+                if ep.kind == "change":
+                    rows.append(S.ppc_g(pre[t], post[t], pre[c], post[c]))
+                if ep.kind != "auc":
+                    fin = sel & np.isfinite(pre) & np.isfinite(post)
+                    rows.append(S.ancova(post[fin], pre[fin], t[fin].astype(float)))
+            elif ep.kind == "event":
+                hit = ep.holds(y[:, 1:]) & np.isfinite(y[:, 1:])
+                seen = np.isfinite(y[:, -1])  # complete follow-up or an event before leaving
+                had = hit.any(axis=1)
+                n_t, n_c = int((t & (seen | had)).sum()), int((c & (seen | had)).sum())
+                rows = [S.risk_ratio(int((had & t).sum()), n_t, int((had & c).sum()), n_c)]
+                unit = "ratio"
+            else:
+                tt, ev = data[f"event_time_{q}"].values, data[f"event_{q}"].values
+                rows = [S.hazard_ratio(tt[sel], ev[sel], t[sel].astype(float))]
+                unit = "ratio"
             for est in rows:
-                out.append({"endpoint": ep.label or ep.observable, "observable": ep.observable, "unit": unit,
+                out.append({"endpoint": ep.name(), "observable": ep.observable, "unit": unit, "kind": ep.kind,
                             "arm": a.name, "control": control, **est.as_dict()})
-            out.append({"endpoint": ep.label or ep.observable, "observable": ep.observable, "unit": "%",
-                        "arm": a.name, "control": control, "name": "% change vs control",
-                        "estimate": S.percent_change_vs_control(pre[t], post[t], pre[c], post[c]),
-                        "ci_low": None, "ci_high": None, "p_value": None, "n_treated": int(t.sum()),
-                        "n_control": int(c.sum()), "variance": None})
+            if ep.kind == "change":
+                out.append({"endpoint": ep.name(), "observable": ep.observable, "unit": "%", "kind": ep.kind,
+                            "arm": a.name, "control": control, "name": "% change vs control",
+                            "estimate": S.percent_change_vs_control(pre[t], post[t], pre[c], post[c]),
+                            "ci_low": None, "ci_high": None, "p_value": None, "n_treated": int(t.sum()),
+                            "n_control": int(c.sum()), "variance": None})
+    return out
+
+
+def _adherence(spec: TrialSpec, rng: np.random.Generator, n: int) -> np.ndarray | None:
+    """Per randomised participant, a Beta(mean, sd) adherence (the mean itself when sd = 0)."""
+    a = spec.adherence
+    if a is None:
+        return None
+    if a.sd == 0 or a.mean == 1:
+        return np.full(n, a.mean)
+    k = a.mean * (1 - a.mean) / a.sd**2 - 1
+    return rng.beta(a.mean * k, (1 - a.mean) * k, size=n)
+
+
+def _dropout_times(spec: TrialSpec, rng: np.random.Generator, n: int, end: float) -> np.ndarray:
+    """Per randomised participant, the time of loss to follow-up (h; inf = stays): exponential with the rate
+    that loses ``fraction`` by the end."""
+    d = spec.dropout
+    if d is None or d.fraction == 0:
+        return np.full(n, np.inf)
+    rate = -math.log(1 - d.fraction) / end
+    t = rng.exponential(1 / rate, size=n)
+    return np.where(t < end, t, np.inf)
+
+
+def _scaled(events: list, a: float, baseline: dict[str, float]) -> list:
+    """The arm's events as received by a participant with adherence ``a``: input changes scaled towards the
+    input's default, doses (state additions) scaled."""
+    import dataclasses
+
+    out = []
+    for e in events:
+        if e.kind == "set_input":
+            b = baseline[e.target]
+            out.append(dataclasses.replace(e, value=b + a * (e.value - b)))
+        elif e.kind == "add_state":
+            out.append(dataclasses.replace(e, value=a * e.value))
+        else:
+            out.append(e)
     return out

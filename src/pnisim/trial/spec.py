@@ -48,6 +48,7 @@ from ..scenario import units as U
 from ..scenario.spec import (
     PHENOTYPES,
     ArmSpec,
+    Exposure,
     Quantity,
     Scenario,
     _did_you_mean,
@@ -109,8 +110,49 @@ class Criterion(_Spec):
 
 
 class Endpoint(_Spec):
+    """What is compared between arms, from the measured values at the visits (or, for time_to_event, the true
+    course on a daily grid):
+
+    * ``change`` (default): baseline to last visit — mean difference, Hedges g, pretest–posttest–control g,
+      ANCOVA and % change vs control;
+    * ``value``: the last visit — mean difference, Hedges g, ANCOVA adjusted for baseline;
+    * ``auc``: the time-averaged area under the visit curve (trapezoids, in the observable's unit) — mean
+      difference and Hedges g;
+    * ``event``: ``observable op threshold`` at any visit after baseline — risk ratio;
+    * ``time_to_event``: first day after randomisation on which ``observable op threshold`` holds — Cox hazard
+      ratio (censored at dropout and at the end); e.g. time to first flare with ``flare >= 0.5``.
+    """
+
     observable: str
     label: str | None = None
+    kind: Literal["change", "value", "auc", "event", "time_to_event"] = "change"
+    op: Literal[">=", ">", "<=", "<"] | None = Field(None, description="event definition (event, time_to_event)")
+    threshold: float | None = Field(None, description="event threshold in the observable's unit")
+
+    def holds(self, x):
+        return Criterion(observable=self.observable, op=self.op, value=self.threshold).passes(x)
+
+    def name(self) -> str:
+        base = self.label or self.observable
+        if self.kind in ("event", "time_to_event"):
+            return f"{base} ({'time to ' if self.kind == 'time_to_event' else ''}{self.observable} {self.op} " \
+                   f"{self.threshold:g})"
+        return base if self.kind == "change" else f"{base} ({self.kind})"
+
+
+class Dropout(_Spec):
+    """Loss to follow-up: each participant leaves at an exponential time such that ``fraction`` have left by the
+    end of the trial (non-informative); visits after that are missing and analyses are complete-case."""
+
+    fraction: float = Field(ge=0, lt=1, description="fraction lost by the end of the trial")
+
+
+class Adherence(_Spec):
+    """Each participant's adherence to their arm's exposures: a Beta draw with this mean and SD (0 = nothing
+    taken, 1 = all), scaling each exposure's effect on its inputs and every dose."""
+
+    mean: float = Field(gt=0, le=1)
+    sd: float = Field(0.0, ge=0, lt=0.5)
 
 
 class Randomisation(_Spec):
@@ -128,6 +170,9 @@ class TrialSpec(_Spec):
     model: str = "whole"
     duration: Quantity = Field(description="follow-up from randomisation (> 0, <= 10 years)")
     burn_in: Quantity = Field(Quantity(value=28, unit="d"), description="settling before baseline (>= 0, <= 1 year)")
+    burn_in_exposures: list[Exposure] = Field(
+        default_factory=list, description="exposures of every candidate during the settling period (day 0 = its "
+                                          "start), e.g. a flare_trigger so that people enter with active disease")
     visits: list[Quantity] = Field(min_length=2, description="visit times from randomisation; the first is "
                                                              "baseline (0)")
     population: TrialPopulation
@@ -135,6 +180,10 @@ class TrialSpec(_Spec):
     arms: list[ArmSpec] = Field(min_length=2, description="the first arm is the control arm")
     endpoints: list[Endpoint] = Field(min_length=1)
     randomisation: Randomisation = Field(Randomisation())
+    dropout: Dropout | None = Field(None, description="loss to follow-up (default none)")
+    adherence: Adherence | None = Field(None, description="per-participant adherence (default full)")
+    event_sampling: Quantity = Field(Quantity(value=1, unit="d"), description="grid on which time_to_event "
+                                                                              "endpoints are checked")
     measurement_error: bool = Field(True, description="apply assay / questionnaire error at every visit")
 
     @model_validator(mode="after")
@@ -150,6 +199,10 @@ class TrialSpec(_Spec):
         """The validated scenario whose arms carry the exposures (time from randomisation)."""
         return _scenario_of(self)
 
+    def burn_in_scenario(self) -> Scenario | None:
+        """The settling period as a scenario (its day 0 = start of the burn-in), when it has exposures."""
+        return _burn_in_scenario_of(self) if self.burn_in_exposures else None
+
 
 def _scenario_of(t: TrialSpec) -> Scenario:
     return parse_scenario({
@@ -157,6 +210,14 @@ def _scenario_of(t: TrialSpec) -> Scenario:
         "run": {"duration": str(t.duration), "burn_in": "0 d", "sampling": str(t.duration)},
         "arms": [a.model_dump(mode="json", exclude_none=True) for a in t.arms],
     })
+
+
+def _burn_in_scenario_of(t: TrialSpec) -> Scenario:
+    return parse_scenario({
+        "name": f"{t.name}_burn_in", "model": t.model,
+        "run": {"duration": str(t.burn_in), "burn_in": "0 d", "sampling": str(t.burn_in)},
+        "exposures": [e.model_dump(mode="json", exclude_none=True) for e in t.burn_in_exposures],
+    }, source="the 'burn_in_exposures' of the trial")
 
 
 def check_trial(t: TrialSpec) -> None:
@@ -196,6 +257,11 @@ def check_trial(t: TrialSpec) -> None:
         raise SpecError(f"The 'per_arm' of [population] x arms x screen_factor must stay <= {MAX_PARTICIPANTS} "
                         f"screened candidates. Got {n_screen} ({p.per_arm} x {len(t.arms)} x {p.screen_factor:g}) "
                         f"instead.")
+    if t.burn_in_exposures:
+        if burn <= 0:
+            raise SpecError(f"The 'burn_in_exposures' of the trial need a burn_in > 0 to happen in. Got "
+                            f"{str(t.burn_in)!r} instead.")
+        _burn_in_scenario_of(t)  # every exposure inside the settling period, with valid units and ranges
     scenario = _scenario_of(t)  # validates arm names and every exposure (units, ranges, doses, overlaps)
     model = scenario.get_model()
     names = model.observable_names
@@ -205,6 +271,24 @@ def check_trial(t: TrialSpec) -> None:
             if obs not in names:
                 raise SpecError(f"The 'observable' of {what}[{k}] must be an observable of model {t.model!r}."
                                 f"{_did_you_mean(obs, names)} Got {obs!r} instead.")
+    for k, e in enumerate(t.endpoints):
+        needs = e.kind in ("event", "time_to_event")
+        if needs and (e.op is None or e.threshold is None or not math.isfinite(e.threshold)):
+            raise SpecError(f"endpoints[{k}] of kind {e.kind!r} must define the event with 'op' (>=, >, <=, <) and a "
+                            f"finite 'threshold'. Got op = {e.op!r}, threshold = {e.threshold!r} instead.")
+        if not needs and (e.op is not None or e.threshold is not None):
+            raise SpecError(f"endpoints[{k}] of kind {e.kind!r} takes no 'op' or 'threshold' (only event and "
+                            f"time_to_event endpoints do). Got op = {e.op!r}, threshold = {e.threshold!r} instead.")
+    step = t.event_sampling.to(U.TIME, "The 'event_sampling' of the trial")
+    if not (math.isfinite(step) and 0.25 <= step <= 28 * 24):
+        raise SpecError(f"The 'event_sampling' of the trial must be between 15 min and 28 d. Got "
+                        f"{str(t.event_sampling)!r} instead.")
+    if t.adherence is not None:
+        a = t.adherence
+        if a.sd > 0 and a.sd**2 >= a.mean * (1 - a.mean):
+            raise SpecError(f"The 'sd' of [adherence] must be below sqrt(mean (1 - mean)) = "
+                            f"{math.sqrt(a.mean * (1 - a.mean)):.3g} for a Beta distribution with mean {a.mean:g}. "
+                            f"Got {a.sd:g} instead.")
     for k, c in enumerate(p.correlations):
         for which in (c.a, c.b):
             if which not in model.parameter_names:
@@ -253,3 +337,34 @@ def load_trial(path: str | Path) -> TrialSpec:
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         raise SpecError(f"The trial file {str(path)!r} must be valid {path.suffix[1:].upper()}. Got: {exc}") from None
     return parse_trial(data, source=str(path))
+
+
+TRIAL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "trial.schema.json"
+
+
+def trial_json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of trial files, generated from the pydantic models."""
+    from ..scenario.spec import EXPOSURE_CLASSES
+
+    schema = TrialSpec.model_json_schema(mode="validation")
+    for cls in EXPOSURE_CLASSES.values():  # 'type' has a Python default but is required in files
+        spec = schema["$defs"].get(cls.__name__)
+        if spec is not None:
+            spec["required"] = ["type", *[r for r in spec.get("required", []) if r != "type"]]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://pnisim.org/schemas/trial.schema.json",
+        **schema,
+        "title": "pnisim trial",
+        "description": "A pnisim in-silico randomised trial (TOML or YAML): population, inclusion, arms, visits, "
+                       "endpoints, randomisation, adherence and dropout. Exposure times count from randomisation.",
+    }
+
+
+def write_trial_json_schema(path: str | Path = TRIAL_SCHEMA_PATH) -> Path:
+    """Write :func:`trial_json_schema` to ``path`` (default: the published copy in ``pnisim/schemas``)."""
+    import json
+
+    p = Path(path)
+    p.write_text(json.dumps(trial_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return p

@@ -11,6 +11,9 @@ Cox proportional hazards (lifelines). Formulas written here carry their referenc
 * Pretest–posttest–control (PPC) effect size d_ppc2 and its variance: Morris SB. Estimating effect sizes from
   pretest-posttest-control group designs. Organ Res Methods 2008;11:364–386, doi:10.1177/1094428106291059,
   eq. 8 and 25 — the effect size of Shields, Spahr & Slavich 2020 (targets.csv psychosocial_immune).
+* Standardised mean change of a single-group pre-post design over the pretest SD, with its variance: Becker BJ.
+  Synthesizing standardized mean-change measures. Br J Math Stat Psychol 1988;41:257–278, eq. 3 and 9 (the
+  pre-post d pooled by Marsland et al. 2017 for acute stress, targets.csv tsst_*).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from scipy import stats
 from ..errors import SpecError
 
 __all__ = ["Estimate", "mean_difference", "hedges_g", "ppc_g", "percent_change_vs_control", "ancova",
-           "risk_ratio", "hazard_ratio", "power_two_sample", "n_for_power"]
+           "standardized_mean_change", "risk_ratio", "hazard_ratio", "power_two_sample", "n_for_power"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,27 @@ def ppc_g(pre_treated, post_treated, pre_control, post_control, *, alpha: float 
     half = _z(alpha) * math.sqrt(max(var, 0.0))
     return Estimate("pretest-posttest-control g", float(delta), float(delta - half), float(delta + half), None,
                     n1, n2, float(var))
+
+
+def standardized_mean_change(pre, post, *, alpha: float = 0.05) -> Estimate:
+    """Becker 1988: g = J(n-1) (mean post - mean pre) / SD(pre), variance 2(1 - r)/n + g^2/(2n) (eq. 3, 9),
+    with r the pre-post correlation and J(m) = 1 - 3/(4m - 1); pairs with a missing value are dropped."""
+    a, b = np.asarray(pre, float).ravel(), np.asarray(post, float).ravel()
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    n = a.size
+    if n < 3:
+        raise SpecError(f"The standardised mean change needs at least 3 complete pre-post pairs. Got {n} instead.")
+    sd = float(a.std(ddof=1))
+    if not sd > 0:
+        raise SpecError("The standardised mean change needs pretest values that vary. Got a pretest SD of 0 instead.")
+    j = 1 - 3 / (4 * (n - 1) - 1)
+    g = j * float(b.mean() - a.mean()) / sd
+    r = float(np.corrcoef(a, b)[0, 1]) if b.std() > 0 else 0.0
+    var = 2 * (1 - r) / n + g**2 / (2 * n)
+    half = _z(alpha) * math.sqrt(var)
+    p = float(stats.ttest_rel(b, a).pvalue)
+    return Estimate("standardised mean change", g, g - half, g + half, p, n, 0, var)
 
 
 def percent_change_vs_control(pre_treated, post_treated, pre_control, post_control) -> float:

@@ -82,3 +82,25 @@ def test_hazard_ratio_recovers_exponential_rates():
 def test_too_few_values_is_a_clear_error():
     with pytest.raises(SpecError, match="treated arm must have at least 2 finite values"):
         S.hedges_g([1.0, np.nan], [1.0, 2.0, 3.0])
+
+
+def test_standardized_mean_change_matches_becker_1988_by_hand():
+    """Becker BJ 1988 (Br J Math Stat Psychol 41:257) eq. 3 and 9, computed by hand on a small pre-post sample."""
+    pre = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    post = np.array([2.0, 2.5, 4.5, 4.0, 7.0])
+    est = S.standardized_mean_change(pre, post)
+    n, sd = 5, np.std(pre, ddof=1)
+    j = 1 - 3 / (4 * 4 - 1)
+    g = j * (post.mean() - pre.mean()) / sd
+    r = np.corrcoef(pre, post)[0, 1]
+    var = 2 * (1 - r) / n + g**2 / (2 * n)
+    assert est.estimate == pytest.approx(g)
+    assert est.variance == pytest.approx(var)
+    assert est.ci_high - est.ci_low == pytest.approx(2 * 1.959964 * np.sqrt(var), rel=1e-5)
+    from scipy import stats as st
+    assert est.p_value == pytest.approx(st.ttest_rel(post, pre).pvalue)
+
+
+def test_standardized_mean_change_refuses_too_few_pairs():
+    with pytest.raises(SpecError, match="at least 3 complete pre-post pairs"):
+        S.standardized_mean_change([1.0, np.nan, 2.0], [1.0, 2.0, np.nan])

@@ -101,6 +101,7 @@ def test_cli_trial_writes_results_and_refuses_bad_input(tmp_path):
     assert {p.name for p in out.iterdir()} == {"trial.nc", "estimates.json", "trial.json", "report.html"}
     page = (out / "report.html").read_text()
     assert page.count("<img") == 3 and "Research use only, not medical advice." in page
+    assert "id='cost-effectiveness'" in page or "id=\"cost-effectiveness\"" in page
     summary = json.loads((out / "estimates.json").read_text())
     assert summary["screening"]["randomised"] == 24 and "not medical advice" in summary["disclaimer"]
     bad = tmp_path / "bad.yaml"
@@ -158,3 +159,92 @@ def test_stratified_randomisation_balances_arms_within_strata():
     bad["randomisation"]["by"] = "pss100"
     with pytest.raises(SpecError, match="Did you mean 'pss10'"):
         parse_trial(bad)
+
+
+RA_EVENTS = {
+    "name": "ra_events", "duration": "8 week", "burn_in": "14 d", "visits": ["0 week", "4 week", "8 week"],
+    "population": {"per_arm": 20, "seed": 5, "mixture": {"ra": 1.0}, "screen_factor": 1.0},
+    "arms": [{"name": "late", "exposures": [{"type": "flare_trigger", "day": 30, "time": "00:00"}]},
+             {"name": "early", "exposures": [{"type": "flare_trigger", "day": 10, "time": "00:00"}]}],
+    "endpoints": [{"observable": "flare", "kind": "time_to_event", "op": ">=", "threshold": 0.5},
+                  {"observable": "disease_score", "kind": "event", "op": ">=", "threshold": 3.2},
+                  {"observable": "disease_score", "kind": "value"},
+                  {"observable": "disease_score", "kind": "auc"}],
+    "adherence": {"mean": 0.6, "sd": 0.25},
+    "dropout": {"fraction": 0.3},
+}
+
+
+@pytest.fixture(scope="module")
+def ra_events():
+    return run_trial(parse_trial(RA_EVENTS))
+
+
+def test_time_to_first_flare_follows_each_arms_trigger_and_adherence(ra_events):
+    """Baker 2013 switch (RA preset, bistable): a trigger scaled by the participant's adherence starts a lasting
+    flare only when large enough; the first flare follows the arm's trigger day (10 vs 30)."""
+    d = ra_events.data
+    arm, t, ev = d["arm"].values, d["event_time_0"].values, d["event_0"].values.astype(bool)
+    assert 0 < ev[arm == "early"].sum() < 20 and 0 < ev[arm == "late"].sum() < 20  # adherence decides
+    # no flare before the trigger; a weak (low-adherence) trigger takes longer to tip the switch
+    assert t[ev & (arm == "early")].min() > 10 and t[ev & (arm == "late")].min() > 30
+    assert np.median(t[ev & (arm == "early")]) < 20 < 30 < np.median(t[ev & (arm == "late")])
+    a = d["adherence"].values
+    assert a[ev].min() > np.median(a[~ev & np.isinf(d["dropout_time"].values)])  # flares in the adherent
+    hr = next(e for e in ra_events.estimates if e["name"] == "hazard ratio")
+    assert hr["estimate"] > 1 and hr["ci_low"] < hr["estimate"] < hr["ci_high"]
+
+
+def test_dropout_hides_later_visits_and_censors_events(ra_events):
+    d = ra_events.data
+    left = np.isfinite(d["dropout_time"].values)
+    assert 0.1 < left.mean() < 0.5  # 30 % expected by week 8
+    end = d["visit_time"].values[-1]
+    assert np.all(np.isnan(d["disease_score"].values[left, -1]))
+    assert np.all(np.isfinite(d["disease_score"].values[~left, -1]))
+    censored = left & (d["event_0"].values == 0)
+    assert np.allclose(d["event_time_0"].values[censored], d["dropout_time"].values[censored] / 24.0)
+    assert np.all(d["dropout_time"].values[left] < end)
+
+
+def test_every_endpoint_kind_is_analysed(ra_events):
+    names = {(e["kind"], e["name"]) for e in ra_events.estimates}
+    assert ("time_to_event", "hazard ratio") in names and ("event", "risk ratio") in names
+    assert ("value", "Hedges g") in names and ("value", "ANCOVA (adjusted for baseline)") in names or \
+        any(k == "value" and "ANCOVA" in n for k, n in names)
+    assert ("auc", "mean difference") in names
+    assert {p["endpoint"] for p in ra_events.power} == {"disease_score (value)", "disease_score (auc)"}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"endpoints": [{"observable": "flare", "kind": "event"}]}, "must define the event with 'op'"),
+    ({"endpoints": [{"observable": "crp", "op": ">=", "threshold": 3}]}, "takes no 'op' or 'threshold'"),
+    ({"adherence": {"mean": 0.5, "sd": 0.6}}, "The 'adherence.sd' of the trial must be a number < 0.5"),
+    ({"adherence": {"mean": 0.9, "sd": 0.4}}, "must be below sqrt"),
+    ({"dropout": {"fraction": 1.0}}, "fraction"),
+    ({"burn_in_exposures": [{"type": "flare_trigger", "day": 20, "time": "00:00"}]}, "burn_in_exposures|inside"),
+    ({"event_sampling": "1 min"}, "'event_sampling' of the trial must be between"),
+])
+def test_bad_endpoints_adherence_dropout_are_refused(change, message):
+    spec = {**copy.deepcopy(RA_EVENTS), **change}
+    with pytest.raises(SpecError, match=message):
+        parse_trial(spec)
+
+
+def test_trial_json_schema_matches_published_copy_and_validates_the_examples():
+    """Trial files have a JSON Schema (issue 4 §2); the shipped copy is current and accepts every example."""
+    import jsonschema
+    import tomllib
+
+    from pnisim.trial.spec import TRIAL_SCHEMA_PATH, trial_json_schema
+
+    shipped = json.loads(TRIAL_SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert shipped == trial_json_schema(), (
+        f"{TRIAL_SCHEMA_PATH} is out of date. Regenerate it with: "
+        "python -c \"from pnisim.trial.spec import write_trial_json_schema; write_trial_json_schema()\"")
+    for path in EXAMPLES.glob("*.toml"):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if "endpoints" in data:
+            jsonschema.validate(data, shipped)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**SMALL, "endpoints": [{"observable": "crp", "kind": "median"}]}, shipped)

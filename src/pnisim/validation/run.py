@@ -1,0 +1,93 @@
+"""Run every shipped target's protocol and count passes."""
+
+from __future__ import annotations
+
+import math
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .. import __version__
+from ..errors import SpecError
+from .protocols import NOT_SIMULATABLE, PROTOCOLS
+from .record import Record
+from .studies import Studies
+from .targets import Target, load_targets
+
+__all__ = ["ValidationResult", "validate", "DISCLAIMER"]
+
+DISCLAIMER = "Research use only, not medical advice."
+
+
+@dataclass
+class ValidationResult:
+    records: list[Record]
+    targets: list[Target]
+    meta: dict = field(default_factory=dict)
+
+    def counts(self) -> dict:
+        by = {}
+        for r in self.records:
+            by[r.status] = by.get(r.status, 0) + 1
+        judged = [r for r in self.records if r.passed is not None]
+        per_target: dict[str, bool | None] = {}
+        for r in self.records:
+            prev = per_target.get(r.target_id, True)
+            per_target[r.target_id] = None if r.passed is None else (prev is not False and bool(r.passed)
+                                                                     if prev is not None else None)
+        judged_t = [v for v in per_target.values() if v is not None]
+        return {
+            "records": len(self.records), **{s: by.get(s, 0) for s in ("passed", "failed", "not simulatable",
+                                                                         "error")},
+            "pass_rate": (sum(r.passed for r in judged) / len(judged)) if judged else math.nan,
+            "targets": len(per_target), "targets_passed": sum(bool(v) for v in judged_t),
+            "targets_judged": len(judged_t),
+            "target_pass_rate": (sum(bool(v) for v in judged_t) / len(judged_t)) if judged_t else math.nan,
+        }
+
+    def as_dict(self) -> dict:
+        return {"summary": self.counts(), "meta": self.meta, "records": [r.as_dict() for r in self.records],
+                "disclaimer": DISCLAIMER}
+
+
+def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
+             progress: Callable[[float, str], None] | None = None) -> ValidationResult:
+    """Simulate each target (all shipped targets, or ``ids``) and compare; a target without a protocol or whose
+    study fails is recorded as such, never dropped."""
+    targets = load_targets()
+    known = [t.id for t in targets]
+    if ids:
+        from ..scenario.spec import _did_you_mean
+
+        for i in ids:
+            if i not in known:
+                raise SpecError(f"The target id {i!r} must be one of the shipped targets.{_did_you_mean(i, known)} "
+                                f"Got {i!r} instead.")
+        targets = [t for t in targets if t.id in ids]
+    if not (0 < scale <= 1):
+        raise SpecError(f"The 'scale' of the validation must be in (0, 1]. Got {scale!r} instead.")
+    report = progress or (lambda f, m: None)
+    k = [0]
+    studies = Studies(seed=seed, scale=scale, progress=lambda m: report(k[0] / max(len(targets), 1), m))
+    records: list[Record] = []
+    for k[0], t in enumerate(targets):
+        report(k[0] / len(targets), f"target {t.id}")
+        fn = PROTOCOLS.get(t.id)
+        if fn is None or t.id in NOT_SIMULATABLE:
+            why = NOT_SIMULATABLE.get(t.id, "no protocol yet: the model cannot express this design")
+            records.append(Record(t.id, t.id, t.metric, t.estimate if t.estimate is not None else t.estimate_text,
+                                  t.ci, None, None, None, "not simulatable", "", "", why, t.source, t.grade, t.kind))
+            continue
+        try:
+            records.extend(fn(t, studies))
+        except Exception as exc:  # a broken study is reported, not hidden
+            records.append(Record(t.id, t.id, t.metric, t.estimate if t.estimate is not None else t.estimate_text,
+                                  t.ci, None, None, None, "error", "", "", f"{type(exc).__name__}: {exc}",
+                                  t.source, t.grade, t.kind,
+                                  extra={"traceback": traceback.format_exc(limit=3)}))
+    report(1.0, "done")
+    meta = {"pnisim_version": __version__, "seed": seed, "scale": scale,
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+            "targets_file": "pnisim/data/evidence/targets.csv"}
+    return ValidationResult(records, targets, meta)
