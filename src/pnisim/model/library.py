@@ -115,6 +115,11 @@ def whole(calibrated: bool = True) -> Model:
             CORTISOL_DAILY_MEAN, "24-h mean serum cortisol of the calibrated core (tests/reference/test_whole.py)", "B")
     overrides["autoimmune.alpha2"] = ParameterOverride(
         1.0, "Baker 2013 BIOMD0000000550 default (monostable, healthy); autoimmune phenotype presets raise it", "C")
+    for gland in ("glands.K_A", "glands.K_P"):
+        overrides[gland] = ParameterOverride(
+            4.0, "pnisim bound: ACTH-dependent adrenal hyperplasia and corticotroph growth reach a few times normal "
+                 "mass; without it a chronic inflammatory drive on the HPA grows the glands (and cortisol) without "
+                 "limit (karin2020.py)", "C", (1.5, 1e7))
     overrides["crp.K6"] = ParameterOverride(
         il6_rest * (ceiling - 1.0), "set here: baseline CRP 1 mg/L at resting IL-6 0.61 pg/mL (Windoloski 2024 w6)", "C"
     )

@@ -31,7 +31,10 @@ WTP_LINES = (50_000.0, 100_000.0)
 
 def trajectories_figure(result):
     spec, d = result.spec, result.data
-    eps = spec.endpoints
+    first: dict = {}
+    for e in spec.endpoints:
+        first.setdefault(e.observable, e)  # one panel per observable, in the order of the endpoints
+    eps = list(first.values())
     fig, axes = plt.subplots(len(eps), 1, figsize=(8, 2.4 * len(eps)), squeeze=False)
     weeks = d["visit_time"].values / 168.0
     for ax, ep in zip(axes[:, 0], eps):
@@ -44,7 +47,7 @@ def trajectories_figure(result):
             ax.fill_between(weeks, lo, hi, color=color, alpha=0.2, linewidth=0)
             ax.plot(weeks, med, "o-", color=color,
                     label=f"{arm.name}: median and 80 % band (10th–90th percentile), N={y.shape[0]}")
-        ax.set_ylabel(f"{ep.label or ep.observable} ({d[ep.observable].attrs.get('units', '')})")
+        ax.set_ylabel(f"{ep.observable} ({d[ep.observable].attrs.get('units', '')})")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8, framealpha=0.8, edgecolor="none")
     axes[-1, 0].set_xlabel("weeks since randomisation")

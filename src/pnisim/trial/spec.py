@@ -133,7 +133,9 @@ class Endpoint(_Spec):
         return Criterion(observable=self.observable, op=self.op, value=self.threshold).passes(x)
 
     def name(self) -> str:
-        base = self.label or self.observable
+        if self.label:
+            return self.label
+        base = self.observable
         if self.kind in ("event", "time_to_event"):
             return f"{base} ({'time to ' if self.kind == 'time_to_event' else ''}{self.observable} {self.op} " \
                    f"{self.threshold:g})"

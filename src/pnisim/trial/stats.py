@@ -161,12 +161,17 @@ def risk_ratio(events_treated: int, n_treated: int, events_control: int, n_contr
 
 
 def hazard_ratio(time, event, treated, *, alpha: float = 0.05) -> Estimate:
-    """Cox proportional-hazards ratio of treated vs control (lifelines CoxPHFitter, Efron ties)."""
+    """Cox proportional-hazards ratio of treated vs control (lifelines CoxPHFitter, Efron ties). When one group
+    has no event the partial likelihood has no maximum (monotone likelihood: the HR runs off to 0 or infinity),
+    so the ratio is reported as not estimable (NaN) rather than as the optimiser's last step."""
     import pandas as pd
     from lifelines import CoxPHFitter
 
     df = pd.DataFrame({"time": np.asarray(time, float), "event": np.asarray(event, int),
                        "treated": np.asarray(treated, int)})
+    n1, n0 = int(df.treated.sum()), int((1 - df.treated).sum())
+    if df.event[df.treated == 1].sum() == 0 or df.event[df.treated == 0].sum() == 0:
+        return Estimate("hazard ratio", math.nan, math.nan, math.nan, None, n1, n0, None)
     cph = CoxPHFitter(alpha=alpha).fit(df, duration_col="time", event_col="event")
     s = cph.summary.loc["treated"]
     return Estimate("hazard ratio", float(s["exp(coef)"]), float(s[f"exp(coef) lower {100 * (1 - alpha):g}%"]),

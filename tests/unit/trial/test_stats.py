@@ -104,3 +104,13 @@ def test_standardized_mean_change_matches_becker_1988_by_hand():
 def test_standardized_mean_change_refuses_too_few_pairs():
     with pytest.raises(SpecError, match="at least 3 complete pre-post pairs"):
         S.standardized_mean_change([1.0, np.nan, 2.0], [1.0, 2.0, np.nan])
+
+
+def test_hazard_ratio_with_no_events_in_one_group_is_not_estimable():
+    """Monotone likelihood (Heinze G, Schemper M. Biometrics 2001;57:114): with no event in one group the Cox
+    estimate diverges, so it is reported as NaN instead of a huge number."""
+    t = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    e = np.array([1, 1, 1, 0, 0, 0])
+    g = np.array([1, 1, 1, 0, 0, 0])
+    est = S.hazard_ratio(t, e, g)
+    assert math.isnan(est.estimate) and est.p_value is None and (est.n_treated, est.n_control) == (3, 3)

@@ -9,8 +9,13 @@ Two modules: ``karin_hpa`` (normalised CRH x1, ACTH x2, cortisol x3) and ``gland
 adrenal cortex mass A). The composed core uses only ``glands``: its P and A scale ACTH and cortisol production
 of the Somvanshi HPA, and its inputs are CRH and ACTH relative to their healthy daily means.
 
-What pnisim changed: nothing in the equations; the gland growth signals (C1·x1, C2·x2) are ports so that
-another HPA module can drive the glands; time unit is the paper's (days) and composition rescales it.
+What pnisim changed: the gland growth signals (C1·x1, C2·x2) are ports so that another HPA module can drive the
+glands; time unit is the paper's (days) and composition rescales it. The optional carrying capacity K (off at
+1e6, as in the published code) is written as s·(K − M)/(K − 1) instead of s·(1 − M/K), so that the healthy mass
+M = 1 stays the steady state at baseline signal for any K; with K = 1e6 the two agree to 1e-6. The whole model
+sets K = 4 (grade C): when feedback cannot bring ACTH back to baseline (a chronic inflammatory drive on the
+pituitary), Karin's unbounded growth would make cortisol rise without limit over months, while ACTH-driven
+adrenal hyperplasia in people reaches a few times the normal gland mass.
 """
 
 from __future__ import annotations
@@ -91,8 +96,8 @@ glands = Module(
     parameters=table(CODE, "B", [
         ("gammaP", LN2 / 20, "1/d", "corticotroph turnover (~20 d)", {"cv": 0.2}),
         ("gammaA", LN2 / 30, "1/d", "adrenal cortex turnover (~30 d)", {"cv": 0.2}),
-        ("K_P", 1e6, "1", "corticotroph carrying capacity (off)", {"bounds": (1.0, 1e7)}),
-        ("K_A", 1e6, "1", "adrenal carrying capacity (off)", {"bounds": (1.0, 1e7)}),
+        ("K_P", 1e6, "1", "corticotroph carrying capacity (off)", {"bounds": (1.5, 1e7)}),
+        ("K_A", 1e6, "1", "adrenal carrying capacity (off)", {"bounds": (1.5, 1e7)}),
     ]),
     ports=(
         Port("crh_signal", "1", 1.0, "C1·x1: CRH signal relative to baseline"),
@@ -103,8 +108,8 @@ glands = Module(
 
 
 def _gland_rates(s):
-    yield Rate("P", s.gammaP * s.P * (s.crh_signal * (1 - s.P / s.K_P) - 1), "Eq. 4")
-    yield Rate("A", s.gammaA * s.A * (s.acth_signal * (1 - s.A / s.K_A) - 1), "Eq. 5")
+    yield Rate("P", s.gammaP * s.P * (s.crh_signal * (s.K_P - s.P) / (s.K_P - 1) - 1), "Eq. 4 (pnisim: capacity)")
+    yield Rate("A", s.gammaA * s.A * (s.acth_signal * (s.K_A - s.A) / (s.K_A - 1) - 1), "Eq. 5 (pnisim: capacity)")
 
 
 COUPLINGS = (
