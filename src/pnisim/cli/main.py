@@ -261,13 +261,13 @@ def validate(
                               f"({100 * c['pass_rate']:.0f} %); {c['targets_passed']} of {c['targets_judged']} "
                               f"targets pass in every part; not simulatable {c['not simulatable']}, "
                               f"error {c['error']}")
-        for col in ("Target", "Metric", "Target (CI)", "Simulated (CI)", "Result"):
+        for col in ("Target", "Role", "Metric", "Target (CI)", "Simulated (CI)", "Result"):
             table.add_column(col)
         for r in result.records:
             tci = "" if r.target_ci is None else f" ({_fmt(r.target_ci[0])} to {_fmt(r.target_ci[1])})"
             sci = "" if r.simulated_ci is None else f" ({_fmt(r.simulated_ci[0])} to {_fmt(r.simulated_ci[1])})"
             style = {"passed": "green", "failed": "red"}.get(r.status, "yellow")
-            table.add_row(r.id, r.metric, f"{_fmt(r.target)}{tci}", f"{_fmt(r.simulated)}{sci}",
+            table.add_row(r.id, r.role, r.metric, f"{_fmt(r.target)}{tci}", f"{_fmt(r.simulated)}{sci}",
                           f"[{style}]{r.status}[/{style}]")
         stdout.print(table)
         for r in result.records:
@@ -275,6 +275,12 @@ def validate(
                 stdout.print(f"{r.id}: {r.reason}", markup=False)
     stdout.print(f"Pass rate: {100 * c['pass_rate']:.0f} % of {c['passed'] + c['failed']} judged records; "
                  f"{c['targets_passed']} of {c['targets_judged']} targets.", markup=False)
+    for role in ("fitted", "held-out"):
+        rc = c[role]
+        if rc["targets_judged"]:
+            stdout.print(f"  {role}: {rc['targets_passed']} of {rc['targets_judged']} targets "
+                         f"({100 * rc['target_pass_rate']:.0f} %), {rc['passed']} of {rc['passed'] + rc['failed']} "
+                         f"records", markup=False)
     if out is not None:
         stdout.print(f"Wrote validation.json and report.html to {out}/.", markup=False)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)

@@ -29,6 +29,7 @@ class Record:
     kind: str = ""
     unit: str = ""
     extra: dict = field(default_factory=dict)
+    role: str = "held-out"                    # "fitted" (used to set parameters) or "held-out"
 
     def as_dict(self) -> dict:
         d = asdict(self)

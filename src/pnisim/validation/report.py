@@ -69,11 +69,15 @@ def _fmt(x) -> str:
     return "" if not math.isfinite(x) else f"{x:.3g}"
 
 
+def _pct(x: float) -> str:
+    return "n/a" if not math.isfinite(x) else f"{100 * x:.0f} %"
+
+
 def render_validation_report(result) -> str:
     c = result.counts()
     e = html.escape
     rows = "".join(
-        f"<tr class='{e(r.status.replace(' ', '-'))}'><td>{e(r.id)}</td><td>{e(r.metric)}</td>"
+        f"<tr class='{e(r.status.replace(' ', '-'))}'><td>{e(r.id)}</td><td>{e(r.role)}</td><td>{e(r.metric)}</td>"
         f"<td>{_fmt(r.target)}</td><td>{_fmt(r.target_ci)}</td><td>{_fmt(r.simulated)}</td>"
         f"<td>{_fmt(r.simulated_ci)}</td><td>{e(r.status)}</td><td>{e(r.rule)}</td><td>{e(r.design)}</td>"
         f"<td>{e(r.reason)}</td><td>{e(r.grade)}</td><td>{e(r.source)}</td></tr>"
@@ -85,18 +89,21 @@ def render_validation_report(result) -> str:
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>pnisim validation</title>"
         "<style>body{font-family:sans-serif;max-width:90em;margin:auto}table{border-collapse:collapse;font-size:"
         "12px}td,th{border:1px solid #ccc;padding:2px 5px;vertical-align:top}.notice{background:#fff3cd;padding:"
-        "6px}tr.failed td:nth-child(7){color:#d62828}tr.passed td:nth-child(7){color:#2a9d8f}</style></head><body>"
+        "6px}tr.failed td:nth-child(8){color:#d62828}tr.passed td:nth-child(8){color:#2a9d8f}</style></head><body>"
         f"<h1>pnisim validation against the shipped evidence targets</h1><p class='notice'>{DISCLAIMER}</p>"
         f"<p>pnisim {e(str(result.meta.get('pnisim_version', '')))}, seed {result.meta.get('seed')}, scale "
         f"{result.meta.get('scale')}, {e(str(result.meta.get('date', '')))}. Records: {c['records']} — passed "
         f"{c['passed']}, failed {c['failed']}, not simulatable {c['not simulatable']}, error {c['error']}; "
         f"pass rate {100 * c['pass_rate']:.0f} % of judged records; targets passing in every part: "
         f"{c['targets_passed']} of {c['targets_judged']} judged ({100 * c['target_pass_rate']:.0f} %).</p>"
-        "<p>Each target is simulated with a design that mirrors its source (population, N, timing, metric, "
+        + "".join(f"<p>{role}: {c[role]['targets_passed']} of {c[role]['targets_judged']} targets pass "
+                  f"({_pct(c[role]['target_pass_rate'])}), {c[role]['passed']} of "
+                  f"{c[role]['passed'] + c[role]['failed']} records.</p>" for role in ("fitted", "held-out"))
+        + "<p>Each target is simulated with a design that mirrors its source (population, N, timing, metric, "
         "measurement error). Most coupling sizes are grade C placeholders until calibration (issue 5); failures "
         "are listed with the known reason.</p>"
         f"<h2>Targets against simulation</h2><img style='max-width:100%' src='data:image/png;base64,{png}'>"
-        "<h2>All records</h2><table><tr><th>id</th><th>metric</th><th>target</th><th>target CI / range</th>"
+        "<h2>All records</h2><table><tr><th>id</th><th>role</th><th>metric</th><th>target</th><th>target CI / range</th>"
         "<th>simulated</th><th>simulated 95 % CI</th><th>status</th><th>rule</th><th>design</th><th>reason</th>"
         f"<th>grade</th><th>source</th></tr>{rows}</table>"
         f"<footer><p class='notice'>{DISCLAIMER}</p></footer></body></html>\n"

@@ -13,7 +13,7 @@ from ..errors import SpecError
 from .protocols import NOT_SIMULATABLE, PROTOCOLS
 from .record import Record
 from .studies import Studies
-from .targets import Target, load_targets
+from .targets import Target, load_roles, load_targets
 
 __all__ = ["ValidationResult", "validate", "DISCLAIMER"]
 
@@ -27,18 +27,27 @@ class ValidationResult:
     meta: dict = field(default_factory=dict)
 
     def counts(self) -> dict:
+        out = self._counts(self.records)
+        for role in ("fitted", "held-out"):
+            sub = self._counts([r for r in self.records if r.role == role])
+            out[role] = {k: sub[k] for k in ("records", "passed", "failed", "pass_rate", "targets",
+                                              "targets_passed", "targets_judged", "target_pass_rate")}
+        return out
+
+    @staticmethod
+    def _counts(records: list[Record]) -> dict:
         by = {}
-        for r in self.records:
+        for r in records:
             by[r.status] = by.get(r.status, 0) + 1
-        judged = [r for r in self.records if r.passed is not None]
+        judged = [r for r in records if r.passed is not None]
         per_target: dict[str, bool | None] = {}
-        for r in self.records:
+        for r in records:
             prev = per_target.get(r.target_id, True)
             per_target[r.target_id] = None if r.passed is None else (prev is not False and bool(r.passed)
                                                                      if prev is not None else None)
         judged_t = [v for v in per_target.values() if v is not None]
         return {
-            "records": len(self.records), **{s: by.get(s, 0) for s in ("passed", "failed", "not simulatable",
+            "records": len(records), **{s: by.get(s, 0) for s in ("passed", "failed", "not simulatable",
                                                                          "error")},
             "pass_rate": (sum(r.passed for r in judged) / len(judged)) if judged else math.nan,
             "targets": len(per_target), "targets_passed": sum(bool(v) for v in judged_t),
@@ -86,8 +95,13 @@ def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
                                   t.ci, None, None, None, "error", "", "", f"{type(exc).__name__}: {exc}",
                                   t.source, t.grade, t.kind,
                                   extra={"traceback": traceback.format_exc(limit=3)}))
+    roles = load_roles()
+    for r in records:
+        r.role = "fitted" if r.target_id in roles else "held-out"
+        if r.role == "fitted":
+            r.extra.setdefault("fitted_by", roles[r.target_id])
     report(1.0, "done")
     meta = {"pnisim_version": __version__, "seed": seed, "scale": scale,
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "targets_file": "pnisim/data/evidence/targets.csv"}
+            "targets_file": "pnisim/data/evidence/targets.csv", "roles_file": "pnisim/data/calibration/roles.toml"}
     return ValidationResult(records, targets, meta)

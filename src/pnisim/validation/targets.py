@@ -7,7 +7,9 @@ import math
 from dataclasses import dataclass
 from importlib import resources
 
-__all__ = ["Target", "load_targets"]
+__all__ = ["Target", "load_targets", "load_roles", "ROLES"]
+
+ROLES = ("fitted", "held-out")
 
 
 @dataclass(frozen=True)
@@ -55,3 +57,12 @@ def load_targets() -> list[Target]:
     return [Target(r["id"], r["kind"], r["source"], r["doi"], r["population"], r["exposure_or_intervention"],
                    r["outcome"], r["metric"], _num(r["estimate"]), r["estimate"], _num(r["ci_low"]),
                    _num(r["ci_high"]), _int(r["k"]), _int(r["n"]), r["grade"], r["note"]) for r in rows]
+
+
+def load_roles() -> dict[str, str]:
+    """Target id -> the calibration that used it (data/calibration/roles.toml); absent ids are held out."""
+    import tomllib
+
+    path = resources.files("pnisim") / "data" / "calibration" / "roles.toml"
+    with path.open("rb") as fh:
+        return dict(tomllib.load(fh).get("fitted", {}))

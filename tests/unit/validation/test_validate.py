@@ -85,3 +85,19 @@ def test_a_failing_study_is_reported_as_an_error_not_dropped(monkeypatch):
     res = validate(["cbt_cost"])
     assert [r.status for r in res.records] == ["error"] and "solver exploded" in res.records[0].reason
     assert np.isnan(res.counts()["pass_rate"])
+
+
+def test_each_record_is_marked_fitted_or_held_out_from_the_roles_file():
+    from pnisim.validation.targets import load_roles
+
+    roles = load_roles()
+    ids = {t.id for t in load_targets()}
+    assert set(roles) <= ids  # every fitted target exists
+    held_out = ids - set(roles)
+    assert len(held_out) >= len(ids) / 3  # issue 5: at least a third never used for fitting
+    res = validate(["cbt_cost", "crp_halflife"])
+    by = {r.target_id: r.role for r in res.records}
+    assert by == {"cbt_cost": "fitted", "crp_halflife": "held-out"}
+    c = res.counts()
+    assert c["fitted"]["targets_judged"] == 1 and c["held-out"]["targets_judged"] == 1
+    assert all(r.as_dict()["role"] in ("fitted", "held-out") for r in res.records)
