@@ -4,7 +4,8 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pnisim"
-LAYERS = ["errors", "model", "engine", "data", "scenario", "calibrate", "evidence", "io", "analysis", "trial", "cli"]
+LAYERS = ["errors", "model", "engine", "data", "scenario", "evidence", "io", "analysis", "trial", "validation", "calibrate",
+          "cli"]
 
 
 def _imports(path: Path) -> set[str]:

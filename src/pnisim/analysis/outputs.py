@@ -21,14 +21,18 @@ from .summary import Row, summary_dict
 __all__ = ["write_run_directory"]
 
 
-def write_run_directory(ds: xr.Dataset, scenario, out: str | os.PathLike, *, overwrite: bool = False) -> dict:
+def write_run_directory(ds: xr.Dataset, scenario, out: str | os.PathLike, *, overwrite: bool = False,
+                        uncertainty: dict | None = None) -> dict:
     """Write the run's output directory; return the summary (as in ``summary.json``), with the file list
-    under ``outputs``. Raises ``FileExistsError`` for a non-empty ``out`` unless ``overwrite``."""
+    under ``outputs``. Raises ``FileExistsError`` for a non-empty ``out`` unless ``overwrite``. ``uncertainty``
+    ({quantity: {p5, p50, p95, draws}} over posterior draws) is added to the summary and the report."""
     out = Path(out)
     summary = summary_dict(ds, scenario)
+    if uncertainty is not None:
+        summary["uncertainty"] = uncertainty
     rows = [Row(**r) for r in summary["rows"]]
     pngs = figure_pngs(ds, scenario)
-    html = render_report(ds, scenario, rows=rows, figures=pngs)
+    html = render_report(ds, scenario, rows=rows, figures=pngs, uncertainty=uncertainty)
     files = ["results.nc", "results.csv", *(f"figures/{n}" for n in pngs), "report.html", "summary.json",
              "scenario.json"]
     summary["outputs"] = {"directory": str(out), "files": files}

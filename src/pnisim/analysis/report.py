@@ -260,6 +260,19 @@ def _scenario_json(scenario) -> str:
     return f"<details><summary>Scenario specification (validated)</summary><pre>{_e(text)}</pre></details>"
 
 
+def _uncertainty(band) -> str:
+    """The 90 % posterior band of each summary quantity over draws of the calibrated parameters."""
+    if not band:
+        return ""
+    n = max(v["draws"] for v in band.values())
+    rows = "".join(f"<tr><td>{_e(q)}</td><td>{_value(v['p50'])}</td><td>{_value(v['p5'])} to {_value(v['p95'])}"
+                   f"</td></tr>" for q, v in band.items())
+    return (f"<h3>Parameter uncertainty ({n} posterior draws of the calibrated parameters)</h3>"
+            "<p>Each draw re-runs the same scenario (same individuals) with parameter values drawn from the shipped "
+            "calibration's posteriors (data/calibration/whole.toml); parameters are drawn independently.</p>"
+            f"<table><tr><th>quantity</th><th>median</th><th>90 % band</th></tr>{rows}</table>")
+
+
 def render_report(
     ds: xr.Dataset,
     scenario=None,
@@ -267,6 +280,7 @@ def render_report(
     model=None,
     rows: Sequence[Row] | None = None,
     figures: Mapping[str, bytes] | None = None,
+    uncertainty: Mapping[str, Mapping[str, float]] | None = None,
 ) -> str:
     """The report as one HTML string. ``rows`` and ``figures`` are computed when not given; ``model`` (for
     the mechanisms and references) defaults to the shipped model named in ``ds.attrs['model']``."""
@@ -288,7 +302,7 @@ def render_report(
         f"<h1>pnisim report — {_e(name)}</h1>{notice}"
         f"<h2>What was run</h2>{_meta(ds, scenario, model)}{_scenario_json(scenario)}"
         f"<h2>Exposures and interventions</h2>{_exposures(scenario)}"
-        f"<h2>Summary</h2>{_summary(rows)}"
+        f"<h2>Summary</h2>{_summary(rows)}{_uncertainty(uncertainty)}"
         f"<h2>Figures</h2>{_figures(figures)}"
         f"<h2>Mechanisms that drove this result</h2>{_drivers(ds, scenario, model)}"
         f"<h2>Mechanisms and evidence grades</h2>{_mechanisms(model)}"

@@ -34,6 +34,7 @@ __all__ = [
     "readouts",
     "representative_day",
     "summary_dict",
+    "summary_quantities",
     "summary_table",
     "wake_times",
 ]
@@ -504,6 +505,19 @@ def _summary_rows(ds: xr.Dataset, scenario=None, day: int | None = None) -> list
                     med_times[v] = _stat(np.array([r[f"{v}_peak_h"] for r in per], dtype=float)[ok])[0]
             rows.append(Row("Peak order after LPS", peak_order(med_times), "", context + "; by (median) peak time"))
     return rows
+
+
+def summary_quantities(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> dict[str, float]:
+    """The numeric summary rows as {quantity: value}; with arms, one entry per arm ("quantity [arm]")."""
+    out: dict[str, float] = {}
+    for r in summary_table(ds, scenario, day=day):
+        if r.arms:
+            for arm, v in r.arms.items():
+                if isinstance(v, (int, float)):
+                    out[f"{r.quantity} [{arm}]"] = float(v)
+        elif isinstance(r.value, (int, float)):
+            out[r.quantity] = float(r.value)
+    return out
 
 
 def summary_dict(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> dict:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import SpecError
 
-__all__ = ["FitParameter", "Problem", "SumProblem", "se_from_ci", "Z95"]
+__all__ = ["FitParameter", "Problem", "SumProblem", "se_from_ci", "log_likelihood", "Z95"]
 
 Z95 = 1.959963984540054
 

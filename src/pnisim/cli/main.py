@@ -101,6 +101,9 @@ def run(
     json_output: bool = typer.Option(False, "--json", help="Print the summary as one JSON object on stdout."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
+    uncertainty: int = typer.Option(0, "--uncertainty", help="Also re-run with N draws of the calibrated "
+                                                             "parameters and report each summary quantity's 90 % "
+                                                             "posterior band (0 = off)."),
 ) -> None:
     """Run a scenario and write results.nc, results.csv, figures/, report.html, summary.json, scenario.json."""
     from ..analysis.outputs import write_run_directory
@@ -123,7 +126,15 @@ def run(
                 bar.update(task, completed=min(max(float(fraction), 0.0), 1.0), description=message or "simulating")
 
             ds = run_scenario(scenario, progress=progress)
-        summary = write_run_directory(ds, scenario, out, overwrite=overwrite)
+            band = None
+            if uncertainty:
+                from ..analysis.summary import summary_quantities
+                from ..calibrate.ensemble import posterior_draws, band_over_draws
+
+                draws = posterior_draws(uncertainty, seed=int(ds.attrs.get("seed", 0) or 0))
+                band = band_over_draws(lambda: summary_quantities(run_scenario(scenario), scenario), draws,
+                                       progress=progress)
+        summary = write_run_directory(ds, scenario, out, overwrite=overwrite, uncertainty=band)
 
     disclaimer = str(ds.attrs.get("disclaimer", DISCLAIMER))
     if json_output:
@@ -160,6 +171,8 @@ def trial(
     json_output: bool = typer.Option(False, "--json", help="Print the estimates as one JSON object on stdout."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
+    uncertainty: int = typer.Option(0, "--uncertainty", help="Also re-run the trial with N draws of the calibrated "
+                                                             "parameters: 90 % posterior band of every estimate."),
 ) -> None:
     """Run an in-silico randomised trial and write trial.nc, estimates.json, trial.json and report.html."""
     from ..io.outdir import check_output_dir, staged_output_dir
@@ -179,13 +192,24 @@ def trial(
             task = bar.add_task("screening", total=1.0)
             result = run_trial(t, progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
                                                                        description=m or "simulating"))
+            band = None
+            if uncertainty:
+                from ..calibrate.ensemble import band_over_draws, posterior_draws
+
+                band = band_over_draws(
+                    lambda: {f"{e['endpoint']} | {e['arm']} vs {e['control']} | {e['name']}": e["estimate"]
+                             for e in run_trial(t).estimates},
+                    posterior_draws(uncertainty, seed=t.population.seed),
+                    progress=lambda f, m="": bar.update(task, completed=f, description=m))
         summary = {"trial": t.name, "screening": result.screening, "estimates": result.estimates,
                    "power": result.power, "cost_effectiveness": result.cea, "disclaimer": DISCLAIMER}
+        if band is not None:
+            summary["uncertainty"] = band
         with staged_output_dir(out, overwrite=overwrite) as stage:
             write_netcdf(result.data, stage / "trial.nc")
             write_json(jsonable(summary), stage / "estimates.json")
             write_json(t.model_dump(mode="json"), stage / "trial.json")
-            (stage / "report.html").write_text(render_trial_report(result), encoding="utf-8")
+            (stage / "report.html").write_text(render_trial_report(result, uncertainty=band), encoding="utf-8")
     if json_output:
         sys.stdout.write(json.dumps(jsonable(summary), ensure_ascii=False) + "\n")
         stderr.print(DISCLAIMER, style="bold yellow", markup=False)
@@ -337,6 +361,157 @@ def meta(
         if out is not None:
             stdout.print(f"Wrote meta.json and forest.svg to {out}/.", markup=False)
     (stderr if json_output else stdout).print(DISCLAIMER, style="bold yellow", markup=False)
+
+
+@app.command()
+def calibrate(
+    out: Path = typer.Option(Path("pnisim-calibration"), "--out", "-o", help="Output directory (whole.toml, "
+                                                                              "calibration.json)."),
+    grid: int = typer.Option(7, "--grid", help="Grid points per parameter (3-41)."),
+    scale: float = typer.Option(1.0, "--scale", help="Shrink every study's N (0-1] for a quick run."),
+    only: list[str] = typer.Option(None, "--only", help="Fit only the steps of these parameters (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the simulated studies (common random numbers)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
+) -> None:
+    """Fit the whole model's effect-size parameters to the published targets (sequential grid posteriors)."""
+    from ..calibrate.whole_effects import PLAN, calibrate_whole, write_calibration
+    from ..io.outdir import check_output_dir, staged_output_dir
+    from ..io.writers import jsonable, write_json
+    from ..scenario.spec import _did_you_mean
+
+    stdout, stderr = _consoles()
+    with _user_errors():
+        names = [s.parameter.name for s in PLAN]
+        for o in only or []:
+            if o not in names:
+                raise SpecError(f"The '--only' parameter must be one of the calibration steps ({', '.join(names)})."
+                                f"{_did_you_mean(o, names)} Got {o!r} instead.")
+        if not (0 < scale <= 1):
+            raise SpecError(f"The '--scale' must be in (0, 1]. Got {scale!r} instead.")
+        if not 3 <= grid <= 41:
+            raise SpecError(f"The '--grid' must be between 3 and 41 points. Got {grid!r} instead.")
+        check_output_dir(out, overwrite=overwrite)
+        steps = tuple(s for s in PLAN if not only or s.parameter.name in only)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                      console=stderr, disable=quiet, transient=False) as bar:
+            task = bar.add_task("calibrating", total=1.0)
+            result = calibrate_whole(n_grid=grid, scale=scale, seed=seed, steps=steps,
+                                     progress=lambda f, m="": bar.update(task, completed=f, description=m))
+        with staged_output_dir(out, overwrite=overwrite) as stage:
+            write_json(jsonable(result), stage / "calibration.json")
+            roles = stage / "roles.toml"
+            from importlib import resources
+
+            roles.write_text((resources.files("pnisim") / "data" / "calibration" / "roles.toml").read_text(
+                encoding="utf-8"), encoding="utf-8")
+            write_calibration(result, stage / "whole.toml", roles)
+    if not quiet:
+        table = Table(title="Calibration of the whole model (effect sizes)")
+        for col in ("Parameter", "Best", "95 % credible", "Fitted to", "Held out", "Identified"):
+            table.add_column(col)
+        for f in result["fits"]:
+            table.add_row(f["parameter"], _fmt(f["best"]), f"{_fmt(f['credible_95'][0])} to "
+                          f"{_fmt(f['credible_95'][1])}", ", ".join(f["fitted_targets"]),
+                          ", ".join(f["held_out_targets"]) or "-", "no (flat profile)" if f["profile_flat"] else "yes")
+        stdout.print(table)
+    stdout.print(f"Wrote whole.toml, roles.toml and calibration.json to {out}/ (copy whole.toml and roles.toml "
+                 "into src/pnisim/data/calibration/ to ship them).", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
+@app.command()
+def sensitivity(
+    spec: Path = typer.Argument(..., help="Sensitivity file (.toml, .yaml or .yml): base scenario, parameters "
+                                          "with ranges, outputs, method (morris and/or sobol)."),
+    out: Path = typer.Option(Path("pnisim-sensitivity"), "--out", "-o", help="Output directory."),
+    json_output: bool = typer.Option(False, "--json", help="Print the ranked indices as one JSON object on stdout."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
+    top: int = typer.Option(10, "--top", help="Parameters shown per output in the table (all are written)."),
+) -> None:
+    """Global sensitivity analysis (Morris screening, Sobol' S1/ST with bootstrap CIs) of model endpoints; write
+    sensitivity.nc, samples.nc, indices.json, sensitivity.json, figures/ and report.html."""
+    from ..calibrate.sensitivity import figure_png, figures, load_sensitivity, render_sensitivity_report, \
+        run_sensitivity
+    from ..io.outdir import check_output_dir, staged_output_dir
+    from ..io.writers import jsonable, write_json, write_netcdf
+
+    stdout, stderr = _consoles()
+    with _user_errors():
+        s = load_sensitivity(spec)
+        if top < 1:
+            raise SpecError(f"The '--top' must be an integer >= 1. Got {top} instead.")
+        check_output_dir(out, overwrite=overwrite)  # refuse before a long run, not after it
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            console=stderr, disable=quiet or json_output, transient=False,
+        ) as bar:
+            task = bar.add_task("sampling", total=1.0)
+            result = run_sensitivity(s, progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
+                                                                            description=m or "simulating"))
+        summary = jsonable(result.as_dict())
+        pngs = {name: figure_png(fig) for name, fig in figures(result).items()}
+        with staged_output_dir(out, overwrite=overwrite) as stage:
+            write_netcdf(result.indices, stage / "sensitivity.nc")
+            write_netcdf(result.samples, stage / "samples.nc")
+            write_json(summary, stage / "indices.json")
+            write_json(s.model_dump(mode="json"), stage / "sensitivity.json")
+            (stage / "figures").mkdir()
+            for name, png in pngs.items():
+                (stage / "figures" / name).write_bytes(png)
+            (stage / "report.html").write_text(render_sensitivity_report(result, pngs), encoding="utf-8")
+    if json_output:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+        stderr.print(DISCLAIMER, style="bold yellow", markup=False)
+        return
+    if not quiet:
+        for o in summary["outputs"]:
+            rows = o["ranking"]
+            cols = [c for c in ("ST", "ST_conf", "S1", "S1_conf", "mu_star", "sigma") if c in rows[0]]
+            table = Table(title=f"Sensitivity — {o['output']}: {o['description']} ({o['unit']})",
+                          caption=f"over the samples: mean {_fmt(o['mean'])}, SD {_fmt(o['sd'])}"
+                                  + (f"; {o['failed_runs']} run(s) failed" if o["failed_runs"] else ""))
+            table.add_column("Rank", justify="right")
+            table.add_column("Parameter")
+            for c in cols:
+                table.add_column({"ST_conf": "± ST", "S1_conf": "± S1", "mu_star": "mu*"}.get(c, c),
+                                 justify="right")
+            for r in rows[:top]:
+                table.add_row(str(r["rank"]), r["parameter"], *(_fmt(r[c]) for c in cols))
+            stdout.print(table)
+        for note in summary["notes"]:
+            stdout.print(note, style="yellow", markup=False)
+        stdout.print(f"Wrote sensitivity.nc, samples.nc, indices.json, sensitivity.json, {len(pngs)} figures and "
+                     f"report.html to {out}/ ({summary['n_runs']} runs).", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
+
+
+@app.command("export-petab")
+def export_petab_command(
+    problem: str = typer.Argument(..., help="Time-course problem: lps (Windoloski 2024 LPS bolus, n = 20), "
+                                            "cortisol_day (Carroll 2007 24-h cortisol) or tsst (Nelson TSST)."),
+    out: Path = typer.Option(Path("pnisim-petab"), "--out", "-o", help="Output directory (problem.yaml and tables)."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
+) -> None:
+    """Export a time-course calibration problem to PEtab v1 (SBML model, conditions, observables, measurements,
+    parameters) for pyPESTO / AMICI users."""
+    from ..calibrate.petab_export import export_petab
+    from ..calibrate.timecourse import CortisolDayProblem, LpsProblem, TsstProblem
+    from ..io.outdir import check_output_dir, staged_output_dir
+    from ..scenario.spec import _did_you_mean
+
+    problems = {"lps": LpsProblem, "cortisol_day": CortisolDayProblem, "tsst": lambda: TsstProblem(relative=False)}
+    stdout, _ = _consoles()
+    with _user_errors():
+        if problem not in problems:
+            raise SpecError(f"The time-course problem must be one of {', '.join(problems)}."
+                            f"{_did_you_mean(problem, list(problems))} Got {problem!r} instead.")
+        check_output_dir(out, overwrite=overwrite)
+        with staged_output_dir(out, overwrite=overwrite) as stage:
+            export_petab(problems[problem](), stage)
+    stdout.print(f"Wrote the PEtab problem {problem!r} to {out}/ (problem.yaml).", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 
 # ------------------------------------------------------------------------------------------------- model

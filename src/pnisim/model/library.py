@@ -8,6 +8,7 @@ inside the file).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import replace
 import tomllib
@@ -57,6 +58,17 @@ def core_calibration() -> dict:
         return {"provenance": {"status": "uncalibrated"}, "parameters": {}}
     with path.open("rb") as fh:
         return tomllib.load(fh)
+
+
+def whole_calibration() -> dict:
+    """The shipped effect-size calibration of the whole model (``pnisim calibrate``): {'provenance', 'parameters',
+    'phenotypes', 'fits'}; empty sections when it has not been run."""
+    path = resources.files("pnisim") / "data" / "calibration" / "whole.toml"
+    if not path.is_file():
+        return {"provenance": {"status": "uncalibrated"}, "parameters": {}, "phenotypes": {}, "fits": []}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return {"parameters": {}, "phenotypes": {}, "fits": [], **data}
 
 
 def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = None) -> Model:
@@ -120,6 +132,16 @@ def whole(calibrated: bool = True) -> Model:
             4.0, "pnisim bound: ACTH-dependent adrenal hyperplasia and corticotroph growth reach a few times normal "
                  "mass; without it a chronic inflammatory drive on the HPA grows the glands (and cortisol) without "
                  "limit (karin2020.py)", "C", (1.5, 1e7))
+    if calibrated:
+        cal = whole_calibration()
+        fits = {f["parameter"]: f for f in cal["fits"]}
+        for name, value in cal["parameters"].items():
+            f = fits.get(name, {})
+            overrides[name] = ParameterOverride(
+                float(value), f"pnisim calibrate {cal['provenance'].get('date', '')}: fitted to "
+                              f"{', '.join(f.get('fitted_targets', []))} (95 % credible "
+                              f"{f.get('credible_95', ['?', '?'])[0]:.3g}-{f.get('credible_95', ['?', '?'])[1]:.3g})"
+                if f else "pnisim calibrate (data/calibration/whole.toml)", "B")
     overrides["crp.K6"] = ParameterOverride(
         il6_rest * (ceiling - 1.0), "set here: baseline CRP 1 mg/L at resting IL-6 0.61 pg/mL (Windoloski 2024 w6)", "C"
     )
@@ -178,8 +200,7 @@ MODEL_NAMES = tuple(_FACTORIES)
 
 
 @lru_cache(maxsize=None)
-def get_model(name: str = "core") -> Model:
-    """A shipped model by name (see ``MODEL_NAMES``)."""
+def _shipped(name: str) -> Model:
     try:
         factory = _FACTORIES[name]
     except KeyError:
@@ -187,3 +208,54 @@ def get_model(name: str = "core") -> Model:
             f"The 'model' must be one of {', '.join(MODEL_NAMES)}. Got {name!r} instead.{did_you_mean(name, MODEL_NAMES)}"
         ) from None
     return factory()
+
+
+#: Parameter values replacing the shipped ones while a :func:`parameter_values` block is active (calibration,
+#: sensitivity analysis and posterior draws evaluate the same compiled model with other values).
+_ACTIVE: list[dict[str, float]] = []
+
+
+def get_model(name: str = "core") -> Model:
+    """A shipped model by name (see ``MODEL_NAMES``), with the values of any active :func:`parameter_values`."""
+    base = _shipped(name)
+    if not _ACTIVE:
+        return base
+    return _with_cached(name, tuple(sorted(_ACTIVE[-1].items())))
+
+
+@lru_cache(maxsize=64)
+def _with_cached(name: str, items: tuple) -> Model:
+    return with_values(_shipped(name), dict(items))
+
+
+def with_values(model: Model, values: dict[str, float], *, source: str = "calibration run") -> Model:
+    """A copy of ``model`` with parameter values replaced (same structure, so the same compiled kernel). Names not
+    in the model are ignored, so one set of values can serve several models; each value must lie within the
+    parameter's bounds."""
+    import dataclasses
+
+    if not values:
+        return model
+    entries = []
+    for e in model.parameters:
+        if e.name in values:
+            v = float(values[e.name])
+            lo, hi = e.parameter.bounds or (-math.inf, math.inf)
+            if not (math.isfinite(v) and lo <= v <= hi):
+                raise SpecError(f"The value of parameter {e.name!r} must be finite and within its bounds [{lo:g}, "
+                                f"{hi:g}]. Got {v!r} instead.")
+            e = dataclasses.replace(e, parameter=dataclasses.replace(e.parameter, value=v, source=source))
+        entries.append(e)
+    return dataclasses.replace(model, parameters=tuple(entries), _index={})
+
+
+@contextlib.contextmanager
+def parameter_values(values: dict[str, float]):
+    """Within the block, :func:`get_model` returns the shipped models with these parameter values (a scenario,
+    trial or study run inside sees them); blocks nest, the innermost wins over the values it names."""
+    merged = {**(_ACTIVE[-1] if _ACTIVE else {}), **{k: float(v) for k, v in values.items()}}
+    _ACTIVE.append(merged)
+    try:
+        yield
+    finally:
+        _ACTIVE.pop()

@@ -126,6 +126,19 @@ PHENOTYPES: dict[str, dict[str, float]] = {
     **{name: {k: o.value for k, o in autoimmune.DISEASES[key].items()}
        for name, key in (("ra", "ra"), ("sle", "sle"), ("ms", "ms"), ("ibd", "ibd"))},
 }
+
+
+def _calibrated_presets() -> None:
+    """Preset values fitted by ``pnisim calibrate`` (data/calibration/whole.toml [phenotypes]) replace the
+    placeholders above."""
+    from ..model.library import whole_calibration
+
+    for key, value in whole_calibration()["phenotypes"].items():
+        preset, name = key.split(":", 1)
+        PHENOTYPES[preset][name] = float(value)
+
+
+_calibrated_presets()
 #: Presets that need model "whole" (they set parameters only it has).
 WHOLE_ONLY_PHENOTYPES = ("mdd", "mdd_inflamed", "early_adversity", "obesity", "chronic_stress", "ptsd", "insomnia",
                          "loneliness", "ra", "sle", "ms", "ibd")

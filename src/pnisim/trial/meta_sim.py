@@ -52,7 +52,7 @@ class SimulatedMeta:
 def published_from_target(target_id: str) -> dict:
     """A shipped target (targets.csv) as the published pooled result to compare with."""
     from ..scenario.spec import _did_you_mean
-    from ..validation.targets import load_targets
+    from ..data.targets import load_targets
 
     targets = {t.id: t for t in load_targets()}
     t = targets.get(target_id)

@@ -217,7 +217,19 @@ def _fmt(x) -> str:
     return "" if x is None else f"{x:.3g}"
 
 
-def render_trial_report(result) -> str:
+def _uncertainty_section(band) -> str:
+    if not band:
+        return ""
+    e = html.escape
+    n = max(v["draws"] for v in band.values())
+    rows = "".join(f"<tr><td>{e(k)}</td><td>{_fmt(v['p50'])}</td><td>{_fmt(v['p5'])} to {_fmt(v['p95'])}</td></tr>"
+                   for k, v in band.items())
+    return (f"<h2>Parameter uncertainty ({n} posterior draws)</h2><p>The same trial (same participants and seeds) "
+            "re-run with calibrated parameters drawn from their posteriors (data/calibration/whole.toml).</p>"
+            f"<table><tr><th>estimate</th><th>median</th><th>90 % band</th></tr>{rows}</table>")
+
+
+def render_trial_report(result, uncertainty=None) -> str:
     spec, sc = result.spec, result.screening
     e = html.escape
     rows = "".join(
@@ -244,6 +256,6 @@ def render_trial_report(result) -> str:
         f"<h2>Power</h2>{_img(power_figure(result))}"
         "<h2>Estimates (baseline to last visit)</h2><table><tr><th>Endpoint</th><th>Comparison</th>"
         f"<th>Statistic</th><th>Estimate</th><th>95 % CI</th><th>p</th><th>N</th></tr>{rows}</table>"
-        f"{_cea_section(result)}"
+        f"{_cea_section(result)}{_uncertainty_section(uncertainty)}"
         f"<footer><p class='notice'>{DISCLAIMER}</p></footer></body></html>\n"
     )

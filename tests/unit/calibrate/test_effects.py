@@ -1,0 +1,66 @@
+"""Effect-size calibration: the reduced, fast version CI runs (issue 5 §6) still fits something real — the
+inflammatory cost of a sleep deficit to the CRP effect size of sleep disturbance (Irwin, Olmstead & Carroll 2016,
+Biol Psychiatry 80:40: g 0.12, 95 % CI 0.05-0.19; targets.csv sleep_crp) — and checks it converged."""
+
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from pnisim.calibrate.effects import EffectProblem, applied, grid_fit, phenotype_values
+from pnisim.calibrate.problem import FitParameter
+from pnisim.calibrate.whole_effects import PLAN
+from pnisim.cli.main import app
+from pnisim.errors import SpecError
+from pnisim.model.library import get_model
+from pnisim.scenario.spec import PHENOTYPES
+from pnisim.validation.targets import load_roles, load_targets
+
+SLEEP = FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.2, "lin")
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return grid_fit(EffectProblem("sleep", [SLEEP], ["sleep_crp"], scale=0.4), n=5)
+
+
+def test_grid_fit_converges_inside_the_range_with_a_credible_interval(fit):
+    k = int(np.argmin(fit.chi2))
+    assert 0 < k < len(fit.chi2) - 1  # an interior minimum: the data pin the parameter down
+    assert fit.chi2[0] > fit.chi2[k] + 1 and fit.chi2[-1] > fit.chi2[k] + 1
+    assert fit.credible[0] < fit.best < fit.credible[1]
+    assert 0.0 < fit.best < 0.1  # far below the 0.15/h placeholder (Vgontzas 2004): Irwin's g is small
+    assert SLEEP.lower <= fit.posterior_mean <= SLEEP.upper
+
+
+def test_overrides_are_scoped_and_checked():
+    i = get_model("whole").parameter_index("low_grade_inflammation.sleep_gain")
+    before = get_model("whole").parameter_values()[i]
+    with applied({"low_grade_inflammation.sleep_gain": 0.01, "phenotype:insomnia:sleep.insomnia": 1.0}):
+        assert get_model("whole").parameter_values()[i] == 0.01 and PHENOTYPES["insomnia"]["sleep.insomnia"] == 1.0
+    assert get_model("whole").parameter_values()[i] == before and PHENOTYPES["insomnia"]["sleep.insomnia"] != 1.0
+    with pytest.raises(SpecError, match="within its bounds"):
+        with applied({"low_grade_inflammation.sleep_gain": 5.0}):
+            get_model("whole")
+    with pytest.raises(SpecError, match="must be a preset"):
+        with phenotype_values({"phenotype:nosuch:x.y": 1.0}):
+            pass
+    with pytest.raises(SpecError, match="shipped target with a validation protocol"):
+        EffectProblem("x", [SLEEP], ["nonsense"])
+
+
+def test_the_plan_holds_out_at_least_a_third_of_the_targets_and_never_fits_them():
+    ids = {t.id for t in load_targets()}
+    fitted = {t for s in PLAN for t in s.fitted} | set(load_roles())
+    held = {t for s in PLAN for t in s.held_out}
+    assert not held & fitted and held <= ids and fitted <= ids
+    assert len(ids - fitted) >= math.ceil(len(ids) / 3)
+
+
+def test_cli_calibrate_refuses_bad_input(tmp_path):
+    res = CliRunner().invoke(app, ["calibrate", "--only", "sleep_gain", "--out", str(tmp_path / "c")])
+    assert res.exit_code == 2 and "must be one of the calibration steps" in res.output
+    res = CliRunner().invoke(app, ["calibrate", "--grid", "2", "--out", str(tmp_path / "c")])
+    assert res.exit_code == 2 and "between 3 and 41" in res.output
+    assert not (tmp_path / "c").exists()
