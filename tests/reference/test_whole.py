@@ -121,15 +121,18 @@ def test_chronic_stress_shortens_sleep():
 def test_poor_sleep_raises_il6_and_crp():
     """Irwin, Olmstead & Carroll 2016 (Biol Psychiatry 80:40; targets.csv sleep_il6, sleep_crp): sleep disturbance
     goes with higher IL-6 and CRP; Vgontzas 2004: a week of 6-h nights raised IL-6. Scenario: 5 h in bed for
-    three weeks from day 14; IL-6, CRP and PHQ-9 rise and return after free sleep resumes."""
+    three weeks from day 14; IL-6, CRP and PHQ-9 rise and return after free sleep resumes. Since the sleep gain is
+    calibrated to Irwin's small population effect (g 0.12 for CRP; data/calibration/whole.toml) the rise is modest:
+    more than 5 %, not the +30 % of Vgontzas' small study."""
     model = get_model("whole")
     t = 24 * np.array([14, 21, 28, 35, 63]) + 8.0
     ev = [Event(24 * 14, "set_input", "time_in_bed", 5.0), Event(24 * 35, "set_input", "time_in_bed", 24.0)]
     ds = simulate(model, t, t0=0.0, events=ev, solver=SOLVER)
     il6, crp, phq = ds.il6.values[0], ds.crp.values[0], ds.phq9.values[0]
     print(f"\nIL-6 {il6.round(3)}, CRP {crp.round(3)}, PHQ-9 {phq.round(2)}")
-    assert il6[3] > 1.2 * il6[0] and crp[3] > 1.2 * crp[0] and phq[3] > phq[0] + 0.5
-    assert abs(il6[4] / il6[0] - 1) < 0.1
+    assert il6[3] > 1.05 * il6[0] and crp[3] > 1.05 * crp[0] and phq[3] > phq[0] + 0.5
+    assert il6[3] > il6[2] > il6[1] > il6[0]  # builds while the deficit lasts
+    assert abs(il6[4] / il6[0] - 1) < 0.05
 
 
 def test_short_sleep_makes_an_infection_worse():

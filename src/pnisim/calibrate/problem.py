@@ -64,8 +64,10 @@ class FitParameter:
     def from_unit(self, u: float) -> float:
         u = min(max(float(u), 0.0), 1.0)
         if self.scale == "log":
-            return math.exp(math.log(self.lower) + u * (math.log(self.upper) - math.log(self.lower)))
-        return self.lower + u * (self.upper - self.lower)
+            x = math.exp(math.log(self.lower) + u * (math.log(self.upper) - math.log(self.lower)))
+        else:
+            x = self.lower + u * (self.upper - self.lower)
+        return min(max(x, self.lower), self.upper)  # round-off must not step outside the bounds
 
 
 class Problem(Protocol):

@@ -40,9 +40,10 @@ class Step:
 
 
 PLAN: tuple[Step, ...] = (
-    Step(FitParameter("low_grade_inflammation.gain", 0.2, 4.0, "log", unit="1"), ("tsst_tnf",),
+    Step(FitParameter("autonomic.g_acute", 0.1, 2.0, "log", unit="1"), ("tsst_tnf",),
          ("tsst_il6", "tsst_crp", "tsst_il6_timing"),
-         "sympathetic drive of resting TNF/IL-6 sets the cytokine rise after a laboratory stressor (Marsland 2017)"),
+         "the sympathetic rise per acute stressor sets the cytokine rise after a laboratory stressor (Marsland "
+         "2017); the chronic-stress gain of resting cytokines is left as it is"),
     Step(FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.2, "lin", unit="1 per h/night"), ("sleep_crp",),
          ("sleep_il6",), "the inflammatory cost of a sleep deficit sets CRP in sleep disturbance (Irwin 2016)"),
     Step(FitParameter("phenotype:mdd_inflamed:innate.w6", 0.8, 4.0, "log", unit="pg/mL"), ("mdd_crp",),
@@ -77,7 +78,8 @@ def calibrate_whole(*, n_grid: int = 7, scale: float = 1.0, seed: int = 0, steps
             fit = grid_fit(problem, n_grid, progress=lambda f, m, k=k: report((k + f) / len(steps), m))
         fitted[step.parameter.name] = fit.best
         fits.append({**fit.as_dict(), "fitted_targets": list(step.fitted), "held_out_targets": list(step.held_out),
-                     "why": step.why, "profile_flat": bool(_flat(fit.chi2))})
+                     "why": step.why, "profile_flat": bool(_flat(fit.chi2)),
+                     "at_bound": bool(_at_bound(fit.best, step.parameter))})
     report(1.0, "done")
     return {"parameters": fitted, "fits": fits, "provenance": {
         "source": "pnisim.calibrate.whole_effects", "method": f"sequential one-parameter grid fits ({n_grid} points, "
@@ -85,6 +87,11 @@ def calibrate_whole(*, n_grid: int = 7, scale: float = 1.0, seed: int = 0, steps
         "validation protocols' simulated studies (common random numbers)", "seed": seed, "scale": scale,
         "date": _dt.date.today().isoformat(), "package_version": __version__,
         "targets": sorted({t for s in steps for t in s.fitted})}}
+
+
+def _at_bound(x: float, fp: FitParameter) -> bool:
+    """The best value sits on a bound: the data ask for more than the mechanism's range allows."""
+    return min(abs(x - fp.lower), abs(x - fp.upper)) <= 1e-9 * max(1.0, abs(fp.upper))
 
 
 def _flat(chi2) -> bool:

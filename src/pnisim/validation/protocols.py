@@ -55,8 +55,7 @@ KNOWN_GAPS: dict[str, str] = {
     "massage_depression": "the massage-course antidepressant action is about twice Hou 2010's pooled SMD",
     "mdd_crp": "the MDD presets' inflammatory shift is grade C and smaller than Osimo's pooled case-control gap",
     "mdd_tnf": "the MDD presets raise TNF less than IL-6/CRP (TNF rises mostly through the release gain)",
-    "cortisol_24h_healthy": "Yehuda 1996's digitised means are on average 2x Carroll 2007's at the same clock times "
-                            "(different assay and population); the model follows Carroll",
+    "cortisol_24h_healthy": "the simulated day curve departs from the digitised group means by more than 30 % RMS",
     "lps_bolus_timecourse": "IL-10 peaks lower and earlier than in Windoloski's data",
     "psychosocial_harmful": "the default CBT effect on inflammation is about half the pooled one (grade C coupling "
                             "sizes, to be calibrated)",
@@ -142,22 +141,27 @@ def day_curve(t: Target, st: Studies) -> list[Record]:
     sim = ds["cortisol_serum"].values[ok][:, sel]
     clock = time[sel] - 24.0
     out = []
-    for part, path, t0 in (("carroll2007", "human/carroll2007_control_cortisol.csv", 0.0),
-                           ("yehuda1996", "human/yehuda1996_control_cortisol.csv", 10.0)):
+    # Carroll 2007 on the absolute scale; Yehuda 1996's group means run about twice Carroll's at the same clock
+    # times (another assay and population), so that curve is compared on its shape (each curve over its own mean)
+    for part, path, t0, shape in (("carroll2007", "human/carroll2007_control_cortisol.csv", 0.0, False),
+                                  ("yehuda1996", "human/yehuda1996_control_cortisol.csv", 10.0, True)):
         d = load_csv(path)
         hours = (t0 + d["time_min"] / 60.0) % 24.0
         obs = d["cortisol_ug_dL"] * UG_DL
 
-        def rel_rmse(idx, hours=hours, obs=obs):
-            curve = sim[idx].mean(axis=0)
-            return float(np.sqrt(np.mean((np.interp(hours, clock, curve) - obs) ** 2)) / obs.mean())
+        def rel_rmse(idx, hours=hours, obs=obs, shape=shape):
+            curve = np.interp(hours, clock, sim[idx].mean(axis=0))
+            if shape:
+                return float(np.sqrt(np.mean((curve / curve.mean() - obs / obs.mean()) ** 2)))
+            return float(np.sqrt(np.mean((curve - obs) ** 2)) / obs.mean())
         value = rel_rmse(np.arange(sim.shape[0]))
         ci = bootstrap_ci(rel_rmse, sim.shape[0], seed=st.seed + 7)
-        out.append(compare(t, "RMSE of the 24-h mean serum cortisol curve / mean of the data", value, ci,
+        what = "shape (each curve over its own 24-h mean)" if shape else "level"
+        out.append(compare(t, f"RMSE of the 24-h mean serum cortisol curve / mean of the data ({what})", value, ci,
                            part=part, target=0.0, tolerance=(0.0, 0.30), unit="1",
                            note="pnisim's acceptance level for a digitised group-mean curve",
                            design=f"mean curve of {sim.shape[0]} healthy adults (day 2) against the digitised "
-                                  f"group means of {part}"))
+                                  f"group means of {part}, compared on {what}"))
     return out
 
 
