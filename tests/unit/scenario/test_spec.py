@@ -18,9 +18,11 @@ from pnisim.scenario import units as U
 from pnisim.scenario.spec import SCHEMA_PATH, Scenario
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
-# trial files (examples/*.toml with [[endpoints]]) are validated by tests/unit/trial
-SCENARIO_EXAMPLES = sorted(p for p in EXAMPLES.glob("*") if "[[endpoints]]" not in p.read_text(encoding="utf-8")
-                           and "endpoints:" not in p.read_text(encoding="utf-8"))
+# trial files (top-level [[endpoints]]) are validated by tests/unit/trial, sensitivity specs (top-level [base])
+# by tests/unit/calibrate/test_sensitivity.py
+SCENARIO_EXAMPLES = sorted(p for p in EXAMPLES.glob("*")
+                           if not any(k in p.read_text(encoding="utf-8")
+                                      for k in ("[[endpoints]]", "endpoints:", "\n[base]", "\nbase:")))
 
 
 def classic():
