@@ -30,6 +30,7 @@ import numpy as np
 
 import pnisim.trial.run as trial_run
 from pnisim.engine.simulate import Solver, compile_model, simulate
+from pnisim.model.library import for_long_runs
 from pnisim.trial.spec import load_trial, parse_trial
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "shields2020_cbt_immune.toml"
@@ -78,6 +79,8 @@ def main() -> None:
     ap.add_argument("--weeks", type=float, default=36.0)
     ap.add_argument("--rtol", type=float, default=None, help="solver rtol (default: run_trial's default)")
     ap.add_argument("--atol", type=float, default=None, help="solver atol (default: rtol / 100)")
+    ap.add_argument("--integrate-fast", action="store_true",
+                    help="solve the full model (fast_states = 'integrate') instead of the quasi-steady reduction")
     ap.add_argument("--repeat", type=int, default=1, help="run the trial this many times; min and median printed")
     ap.add_argument("--threads", type=int, default=None, help="numba threads (default: all cores)")
     args = ap.parse_args()
@@ -85,6 +88,8 @@ def main() -> None:
         numba.set_num_threads(args.threads)
 
     spec = load_trial(args.spec) if args.spec else build_spec(args.per_arm, args.weeks)
+    if args.integrate_fast:
+        spec = spec.model_copy(update={"fast_states": "integrate"})
     kw = {}
     if args.rtol is not None:
         kw["solver"] = Solver(rtol=args.rtol, atol=args.atol if args.atol is not None else args.rtol / 100)
@@ -92,6 +97,8 @@ def main() -> None:
 
     # warm-up, excluded from the timing: compile (first time on this machine) or load the cached kernel
     model = spec.scenario().get_model()
+    if spec.quasi_steady():
+        model = for_long_runs(model)  # what run_trial integrates
     w = time.perf_counter()
     compile_model(model)
     simulate(model, [0.0, 24.0], parameters=model.parameter_values(), solver=solver)
@@ -100,7 +107,8 @@ def main() -> None:
     print(f"trial: {spec.name} — {spec.population.per_arm} per arm x {len(spec.arms)} arms, screen_factor "
           f"{spec.population.screen_factor:g}, {len(spec.inclusion)} inclusion criteria, burn-in "
           f"{spec.burn_in.value:g} {spec.burn_in.unit}, follow-up {spec.duration.value:g} {spec.duration.unit}, "
-          f"{len(spec.visits)} visits; model {spec.model!r} ({len(model.states)} states)")
+          f"{len(spec.visits)} visits; model {spec.model!r} ({len(model.states)} states integrated"
+          f"{', quasi-steady: ' + ', '.join(model.algebraic_names) if model.algebraic else ''})")
     print(f"solver: {solver.method}, rtol {solver.rtol:g}, atol {solver.atol:g}; threads: {numba.get_num_threads()} "
           f"(cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.2f})")
     print(f"kernel warm-up (compile or load from the disk cache, excluded): {warm:.1f} s")

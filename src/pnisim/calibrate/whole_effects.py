@@ -40,6 +40,9 @@ class Step:
 
 
 PLAN: tuple[Step, ...] = (
+    Step(FitParameter("innate.k10M", 0.008, 0.04, "log", unit="pg/mL/h per cell/uL"), ("lps_bolus_timecourse",),
+         ("lps_hpa_order",), "IL-10 release per activated monocyte sets the IL-10 peak after LPS, which in turn "
+         "damps the TNF and IL-6 peaks (Windoloski 2024 n = 20 means; the other LPS rates keep their published fit)"),
     Step(FitParameter("autonomic.g_acute", 0.1, 2.0, "log", unit="1"), ("tsst_tnf",),
          ("tsst_il6", "tsst_crp", "tsst_il6_timing"),
          "the sympathetic rise per acute stressor sets the cytokine rise after a laboratory stressor (Marsland "

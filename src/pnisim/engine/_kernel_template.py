@@ -57,7 +57,8 @@ Solver summary
   fastmath=False, error_model="numpy" (float division by zero gives inf/NaN, never an exception).
 """
 
-# NOTE: the global names ``N_STATES``, ``N_DERIVED``, ``derive``, ``rhs``, ``jac`` and ``dfdt`` used below are NOT
+# NOTE: the global names ``N_STATES``, ``N_ALG``, ``N_DERIVED``, ``derive``, ``rhs``, ``jac``, ``dfdt`` and ``algebraic``
+# (quasi-steady states written after the integrated ones in each output row) used below are NOT
 # defined in this file:
 # they come from the generated model prelude that _build.build_kernel places in front of this template.
 
@@ -66,7 +67,7 @@ import math
 import numba
 import numpy as np
 
-KERNEL_TEMPLATE_VERSION = "1.1"
+KERNEL_TEMPLATE_VERSION = "1.2"
 
 # ---------------------------------------------------------------------------------------------------------
 # Rodas5P coefficients (Steinebach 2023, see module docstring).  Row i = stage i (0-based).
@@ -590,6 +591,8 @@ def _write_outputs_in_step(m, M, t_out, t, hs, t_new, last, y, ynew, out, dense_
                 _dense_eval((t_out[m] - t) / hs, y, ynew, D, out[m])
             else:
                 _dop_eval((t_out[m] - t) / hs, y, F, out[m])
+        if N_ALG > 0:
+            algebraic(t_out[m], out[m], p, u)
         m += 1
     return m, have_d, extra
 
@@ -647,7 +650,7 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
         t_final = t_out[M - 1]
         t = t0
         while m < M and t_out[m] < t0:
-            for i in range(n):
+            for i in range(out.shape[1]):
                 out[m, i] = np.nan
             m += 1
         e = _apply_events(t, 0, y, u, ev_t, ev_kind, ev_idx, ev_val, n_ev)
@@ -657,6 +660,8 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
             while m < M and t_out[m] <= t:
                 for i in range(n):
                     out[m, i] = y[i]
+                if N_ALG > 0:
+                    algebraic(t_out[m], out[m], p, u)
                 m += 1
         hmax = h_max if h_max > 0.0 else np.inf
         h = 0.0  # step proposal; 0 = not yet chosen
@@ -878,11 +883,13 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
             while m < M and t_out[m] <= t:
                 for i in range(n):
                     out[m, i] = y[i]
+                if N_ALG > 0:
+                    algebraic(t_out[m], out[m], p, u)
                 m += 1
 
     if status != STATUS_SUCCESS:
         while m < M:
-            for i in range(n):
+            for i in range(out.shape[1]):
                 out[m, i] = np.nan
             m += 1
     stats[0] = n_accept
@@ -899,10 +906,10 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
 def _check_batch_inputs(y0, u0, ev_t, ev_kind, ev_idx, n_ev, t_out, atol, out_y, status, stats):
     """Shape / ordering / event-table validation; raises ValueError (before the batch starts)."""
     N = y0.shape[0]
-    if y0.shape[1] != N_STATES or atol.shape[0] != N_STATES or out_y.shape[2] != N_STATES:
-        raise ValueError("state dimension does not match N_STATES")
+    if y0.shape[1] != N_STATES or atol.shape[0] != N_STATES or out_y.shape[2] != N_STATES + N_ALG:
+        raise ValueError("state dimension does not match N_STATES (out_y: N_STATES + N_ALG)")
     if out_y.shape[0] != N or out_y.shape[1] != t_out.shape[0]:
-        raise ValueError("out_y must have shape (N, len(t_out), N_STATES)")
+        raise ValueError("out_y must have shape (N, len(t_out), N_STATES + N_ALG)")
     if status.shape[0] != N or stats.shape[0] != N or stats.shape[1] < 4:
         raise ValueError("status must have shape (N,) and stats (N, 4)")
     for m in range(1, t_out.shape[0]):

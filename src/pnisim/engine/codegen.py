@@ -149,9 +149,12 @@ def _generate(model: Model) -> str:
     inputs = [u.symbol for u in model.inputs]
     rhs = [e.expr for e in model.equations]
     obs = [o.expr for o in model.observables]
+    n_states = len(states)
 
+    alg = [(a.symbol, a.expr) for a in model.algebraic]
     unpack_all = (
         [(s, f"y[{i}]") for i, s in enumerate(states)]
+        + [(sym, f"y[{n_states + k}]") for k, (sym, _) in enumerate(alg)]
         + [(p, f"p[{i}]") for i, p in enumerate(params)]
         + [(u, f"u[{i}]") for i, u in enumerate(inputs)]
     )
@@ -212,7 +215,7 @@ def _generate(model: Model) -> str:
         "import math\n\nimport numba\nimport numpy as np\n\n"
         "# fast-math without 'nnan'/'ninf': NaN and inf still propagate, so the solver's finiteness checks hold\n"
         "_FASTMATH = {'nsz', 'arcp', 'contract', 'afn', 'reassoc'}\n",
-        f"N_STATES = {n}\nN_PARAMS = {len(params)}\nN_DERIVED = {len(derived)}\nN_INPUTS = {len(inputs)}\n"
+        f"N_STATES = {n}\nN_ALG = {len(alg)}\nN_PARAMS = {len(params)}\nN_DERIVED = {len(derived)}\nN_INPUTS = {len(inputs)}\n"
         f"N_OBS = {len(obs)}\n",
         _POW_HELPER,
         derive_fn,
@@ -220,6 +223,8 @@ def _generate(model: Model) -> str:
         emit("rhs", "t, y, p, u, dy", [(f"dy[{i}]", f) for i, f in enumerate(rhs_h)], "dy = f(t, y; p, u)"),
         emit("jac", "t, y, p, u, J", jac_entries, "J = df/dy (dense; zero entries set first)", ["J[:, :] = 0.0"]),
         emit("dfdt", "t, y, p, u, out", dfdt, "out = ∂f/∂t (explicit time dependence)", ["out[:] = 0.0"]),
+        emit("algebraic", "t, y, p, u", [(f"y[{n_states + k}]", e) for k, (_, e) in enumerate(alg)],
+             "y[N_STATES:] = the quasi-steady (algebraic) states at one time"),
         emit("observe", "t, y, p, out", [(f"out[{i}]", e) for i, e in enumerate(obs)], "observables at one time"),
         _OBSERVE_BATCH,
     ]

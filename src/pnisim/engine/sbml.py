@@ -11,6 +11,8 @@ atomically). The document is built with python-libsbml:
   whose name is the qualified name (``hpa.k_crh``); its unit, source and evidence grade are in its notes;
 * each input is a non-constant parameter ``u_<name>`` changed only by SBML events;
 * each observable is a non-constant parameter ``o_<name>`` computed by an *assignment rule*;
+* the algebraic (quasi-steady) states of a reduced model (:mod:`pnisim.model.reduce`) are non-constant
+  parameters ``s_<name>`` computed by assignment rules;
 * the scenario's events become SBML events with trigger ``time >= T`` (``initialValue=false``,
   ``persistent=true``, ``useValuesFromTriggerTime=true``). Events at the same time are merged into one SBML
   event whose assignments fold the pnisim events in their given order (``x := x + 1 + 2``, a later
@@ -247,7 +249,8 @@ def _build(model: Model, events, parameters, initial_state, inputs) -> libsbml.S
         model.title, DISCLAIMER,
         f"Exported by pnisim {__version__} (spec hash {model.spec_hash()[:16]}); model time unit: {model.time_unit}.",
         "States are parameters s_<name> with rate rules; parameters p_<owner>__<name>; inputs u_<name> "
-        "(changed by events only); observables o_<name> (assignment rules).",
+        "(changed by events only); observables o_<name> (assignment rules); quasi-steady states s_<name> of a "
+        "reduced model (assignment rules).",
         model.notes,
         "References:", *refs,
         *(f"Module {mod.name}: {mod.title}. Changes: {mod.changes}" for mod in model.modules),
@@ -280,6 +283,10 @@ def _build(model: Model, events, parameters, initial_state, inputs) -> libsbml.S
     for ue, v in zip(model.inputs, u0):
         _parameter(m, ue.symbol.name, ue.name, v, False,
                    [f"input; unit: {ue.input.unit}", ue.input.description], units(ue.input.unit))
+    for a in model.algebraic:
+        _parameter(m, a.symbol.name, a.name, 0.0, False,
+                   [f"algebraic (quasi-steady) state; unit: {a.state.unit}; module: {a.module}", a.state.description,
+                    a.note], units(a.state.unit))
     for o in model.observables:
         _parameter(m, OBSERVABLE_PREFIX + o.name, o.name, 0.0, False,
                    [f"observable; unit: {o.observable.unit}", o.observable.description], units(o.observable.unit))
@@ -289,6 +296,10 @@ def _build(model: Model, events, parameters, initial_state, inputs) -> libsbml.S
         rule.setVariable(s.symbol.name)
         _ok(rule.setMath(sbml_math(eq.expr)), f"set the rate rule of {s.name!r}")
         _notes(rule, [f"{eq.module} {eq.eq}", eq.note])
+    for a in model.algebraic:
+        rule = m.createAssignmentRule()
+        rule.setVariable(a.symbol.name)
+        _ok(rule.setMath(sbml_math(a.expr)), f"set the assignment rule of {a.name!r}")
     for o in model.observables:
         rule = m.createAssignmentRule()
         rule.setVariable(OBSERVABLE_PREFIX + o.name)

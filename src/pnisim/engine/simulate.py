@@ -206,7 +206,7 @@ def simulate(
     if n <= 0:
         raise SpecError(f"The number of individuals must be an integer > 0. Got {n} instead.")
 
-    n_vars = len(model.observables) + (len(model.states) if keep_states else 0)
+    n_vars = len(model.observables) + (len(model.states) + len(model.algebraic) if keep_states else 0)
     need = estimate_bytes(n, t_out.size, n_vars + len(model.states))
     if need > memory_limit:
         raise ResourceLimitError(
@@ -228,7 +228,7 @@ def simulate(
 
     kernel = compile_model(model)
     atol = _atol_vector(model, y0, solver)
-    out_y = np.empty((n, t_out.size, len(model.states)))
+    out_y = np.empty((n, t_out.size, len(model.states) + len(model.algebraic)))
     status = np.zeros(n, dtype=np.int64)
     stats = np.zeros((n, 4), dtype=np.int64)
     _solve(kernel, (t0, y0, p, u0, *ev, t_out, float(solver.rtol), atol, 0.0, float(solver.h_max),
@@ -289,6 +289,13 @@ def _to_dataset(model, t_out, out_y, obs, p, status, stats, solver, seed, proven
                 ("individual", "time"),
                 out_y[:, :, i],
                 {"units": s.state.unit, "long_name": s.state.description or s.name, "kind": "state", "module": s.module},
+            )
+        for k, a in enumerate(model.algebraic):
+            data_vars[a.name] = (
+                ("individual", "time"),
+                out_y[:, :, len(model.states) + k],
+                {"units": a.state.unit, "long_name": a.state.description or a.name, "kind": "algebraic state",
+                 "module": a.module, "note": a.note},
             )
     for k, o in enumerate(model.observables):
         data_vars[o.name] = (

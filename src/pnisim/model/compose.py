@@ -21,7 +21,7 @@ import sympy as sp
 from ..errors import ModelDefinitionError, SpecError
 from .core import TIME, Coupling, Input, Module, Observable, Parameter, State, Symbols, time_factor
 
-__all__ = ["Model", "compose", "ParameterOverride", "did_you_mean"]
+__all__ = ["Model", "AlgebraicEntry", "compose", "ParameterOverride", "did_you_mean"]
 
 
 def did_you_mean(name: str, options: Iterable[str]) -> str:
@@ -92,6 +92,19 @@ class EquationEntry:
 
 
 @dataclass(frozen=True)
+class AlgebraicEntry:
+    """A state held at its quasi-steady state (:mod:`.reduce`): ``expr`` in the remaining states, parameters,
+    inputs and time; the engine evaluates it at output times and observables may read ``symbol``."""
+
+    name: str
+    module: str
+    state: State
+    symbol: sp.Symbol
+    expr: sp.Expr
+    note: str
+
+
+@dataclass(frozen=True)
 class Model:
     """A composed model: what the engine compiles and what SBML export writes."""
 
@@ -107,12 +120,17 @@ class Model:
     observables: tuple[ObservableEntry, ...]
     notes: str = ""
     bindings: tuple[BindingEntry, ...] = ()
+    algebraic: tuple[AlgebraicEntry, ...] = ()
     _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---- names and defaults -------------------------------------------------------------------------
     @property
     def state_names(self) -> list[str]:
         return [s.name for s in self.states]
+
+    @property
+    def algebraic_names(self) -> list[str]:
+        return [a.name for a in self.algebraic]
 
     @property
     def parameter_names(self) -> list[str]:
@@ -198,6 +216,8 @@ class Model:
             h.update(f"E|{e.state}|{sp.srepr(e.expr)}".encode())
         for o in self.observables:
             h.update(f"O|{o.name}|{sp.srepr(o.expr)}".encode())
+        for a in self.algebraic:
+            h.update(f"A|{a.name}|{sp.srepr(a.expr)}".encode())
         self._index["spec_hash"] = h.hexdigest()
         return self._index["spec_hash"]
 
@@ -216,6 +236,8 @@ class Model:
             h.update(f"E|{e.state}|{sp.srepr(e.expr)}".encode())
         for o in self.observables:
             h.update(f"O|{o.name}|{sp.srepr(o.expr)}".encode())
+        for a in self.algebraic:
+            h.update(f"A|{a.name}|{sp.srepr(a.expr)}".encode())
         self._index["kernel_hash"] = h.hexdigest()
         return self._index["kernel_hash"]
 

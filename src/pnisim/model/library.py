@@ -39,7 +39,7 @@ from .modules import (
     windoloski2024,
 )
 
-__all__ = ["get_model", "MODEL_NAMES", "core_calibration"]
+__all__ = ["get_model", "MODEL_NAMES", "core_calibration", "FAST_STATES", "FAST_SENSITIVE", "for_long_runs"]
 
 CALIBRATION_FILE = "core.toml"
 
@@ -208,6 +208,41 @@ def _shipped(name: str) -> Model:
             f"The 'model' must be one of {', '.join(MODEL_NAMES)}. Got {name!r} instead.{did_you_mean(name, MODEL_NAMES)}"
         ) from None
     return factory()
+
+
+#: States a long run may hold in quasi-steady state (:mod:`.reduce`), per model: the sympathetic and vagal tones
+#: (autonomic.tau_s/tau_v = 6 min, grade C), peripheral cortisol (hpa.tc = 8.4 min, Somvanshi 2020) and adrenal
+#: StARp (1 / hpa.k_starp = 12 min in the calibrated core). Together they set the whole model's explicit stability
+#: limit (eigenvalues -10 to -5 per hour); the next-fastest state (activated macrophages) relaxes in 22 min.
+FAST_STATES: dict[str, tuple[str, ...]] = {"whole": ("SNS", "VAG", "CORTp", "StARp")}
+
+#: Observables the reduction changes beyond a few per cent, per model: without StARp's 12-min lag the calibrated
+#: HPA loop settles into another daily cortisol shape under strong chronic stress (at stress_load 1.2 the full model
+#: has a second cortisol surge near midnight and a late-morning peak; the reduced one peaks 30 min after waking),
+#: while CRP, IL-6, TNF-α and PHQ-9 stay within 2 % (tests/unit/model/test_reduce.py). Trials that read any of
+#: these integrate the full model (``fast_states = "auto"``).
+FAST_SENSITIVE: dict[str, tuple[str, ...]] = {
+    "whole": ("cortisol_serum", "cortisol_saliva", "acth", "gr_nuclear", "mood_drive", "fatigue", "ai_drive"),
+}
+
+
+def for_long_runs(model: Model) -> Model:
+    """``model`` with its :data:`FAST_STATES` in quasi-steady state (unchanged when it has none): what trials run
+    over weeks to months use by default (``fast_states = "quasi-steady"``)."""
+    from .reduce import quasi_steady_state
+
+    names = FAST_STATES.get(model.name, ())
+    if not names:
+        return model
+    key = (model.spec_hash(), names)  # per parameter set: calibration and posterior draws reuse theirs
+    if key not in _REDUCED:
+        if len(_REDUCED) >= 64:
+            _REDUCED.pop(next(iter(_REDUCED)))
+        _REDUCED[key] = quasi_steady_state(model, names)
+    return _REDUCED[key]
+
+
+_REDUCED: dict[tuple, Model] = {}
 
 
 #: Parameter values replacing the shipped ones while a :func:`parameter_values` block is active (calibration,

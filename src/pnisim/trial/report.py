@@ -229,6 +229,39 @@ def _uncertainty_section(band) -> str:
             f"<table><tr><th>estimate</th><th>median</th><th>90 % band</th></tr>{rows}</table>")
 
 
+def baseline_table(result) -> list[dict]:
+    """Table 1 of a trial: per arm, N, the demographics drawn (mean (SD) or %), and each endpoint's baseline
+    mean (SD) as measured."""
+    d = result.data
+    arm = d["arm"].values
+    rows = []
+    for a in result.spec.arms:
+        sel = arm == a.name
+        row = {"arm": a.name, "N": int(sel.sum())}
+        for k, label in (("age", "age, years"), ("bmi", "BMI, kg/m2")):
+            if k in d.coords:
+                v = d[k].values[sel]
+                row[label] = f"{v.mean():.1f} ({v.std(ddof=1):.1f})" if v.size > 1 else f"{v.mean():.1f}"
+        if "female" in d.coords:
+            row["female, %"] = f"{100 * d['female'].values[sel].mean():.0f}"
+        for obs in dict.fromkeys(ep.observable for ep in result.spec.endpoints):
+            v = d[obs].values[sel, 0]
+            v = v[np.isfinite(v)]
+            unit = d[obs].attrs.get("units", "")
+            row[f"{obs} at baseline, {unit}"] = f"{v.mean():.3g} ({v.std(ddof=1):.2g})" if v.size > 1 else "n/a"
+        rows.append(row)
+    return rows
+
+
+def _baseline_section(result) -> str:
+    rows = baseline_table(result)
+    e = html.escape
+    cols = list(rows[0])
+    head = "".join(f"<th>{e(c)}</th>" for c in cols)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(r.get(c, '')))}</td>" for c in cols) + "</tr>" for r in rows)
+    return f"<h2>Baseline characteristics</h2><table><tr>{head}</tr>{body}</table>"
+
+
 def render_trial_report(result, uncertainty=None) -> str:
     spec, sc = result.spec, result.screening
     e = html.escape
@@ -251,6 +284,7 @@ def render_trial_report(result, uncertainty=None) -> str:
         f"{sc['passed']} ({100 * sc['pass_rate']:.1f} %), randomised {sc['randomised']} "
         f"({spec.population.per_arm} per arm); inclusion: "
         f"{e(' and '.join(c.text() for c in spec.inclusion) or 'none')}.</p>"
+        f"{_baseline_section(result)}"
         f"<h2>Trajectories</h2>{_img(trajectories_figure(result))}"
         f"<h2>Forest plot</h2>{_img(forest_figure(result))}"
         f"<h2>Power</h2>{_img(power_figure(result))}"

@@ -27,8 +27,10 @@ import xarray as xr
 from ..analysis.measurement import MEASUREMENTS, measure
 from ..engine.simulate import Solver, simulate
 from ..errors import SpecError
+from ..model.library import for_long_runs
 from ..scenario import units as U
 from ..scenario.build import draw_parameters, scenario_events
+from .covariates import apply_covariates, draw_demographics
 from .population import Target, draw_correlated, plausible, select_to_target
 from ..scenario.spec import PHENOTYPES
 from . import stats as S
@@ -90,9 +92,14 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
     report: Progress = progress or (lambda f, m: None)
     scenario = spec.scenario()
     model = scenario.get_model()
+    if spec.quasi_steady():
+        model = for_long_runs(model)  # minutes-scale states off the solver: see pnisim.model.reduce
     rng = np.random.default_rng(spec.population.seed)
     params, phenotype = _population(spec, model, rng)
     n_screen = params.shape[0]
+    demo = {} if spec.population.demographics is None else draw_demographics(spec.population.demographics, rng,
+                                                                             n_screen)
+    params = apply_covariates(model, params, demo)
     burn = _hours(spec.burn_in)
 
     # 1-2: settle everyone, read the baseline visit
@@ -164,6 +171,7 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
         ds = ds[keep + ["status"]].assign_coords(individual=[f"c{i:06d}" for i in idx],  # screening number
                                                  arm=("individual", np.full(idx.size, arm.name, dtype=object)),
                                                  phenotype=("individual", phenotype[idx]),
+                                                 **{k: ("individual", v[idx]) for k, v in demo.items()},
                                                  stratum=("individual", stratum[idx]),
                                                  adherence=("individual", np.ones(idx.size) if adherence is None
                                                             else adherence[sel]),
@@ -191,7 +199,13 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
         data[f"event_{q}"] = ("participant", event_seen[q][order_of_parts].astype(int),
                               {"units": "1", "long_name": f"{ep.name()}: 1 = event, 0 = censored"})
     data["dropout_time"].attrs.update(units="h", long_name="time of loss to follow-up (inf = none)")
+    for k, (unit, long_name) in {"age": ("years", "age at screening"), "female": ("1", "1 = female, 0 = male"),
+                                 "bmi": ("kg/m2", "body-mass index")}.items():
+        if k in data.coords:
+            data[k].attrs.update(units=unit, long_name=long_name)
     data["adherence"].attrs.update(units="1", long_name="fraction of the arm's exposures received")
+    data.attrs.update({"fast_states": ("quasi-steady: " + ", ".join(model.algebraic_names)) if model.algebraic
+                       else "integrated"})
     data.attrs.update({"trial": spec.name, "model": spec.model, "seed": spec.population.seed,
                        "screened": n_screen, "passed_screening": n_pass, "randomised": need,
                        "disclaimer": DISCLAIMER})

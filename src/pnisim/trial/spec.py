@@ -44,6 +44,7 @@ import yaml
 from pydantic import Field, model_validator
 
 from ..errors import SpecError
+from ..model.library import FAST_SENSITIVE
 from ..scenario import units as U
 from ..scenario.spec import (
     PHENOTYPES,
@@ -76,6 +77,24 @@ class BaselineTarget(_Spec):
     b: float = Field(gt=0, description="geometric SD (> 1, lognormal) or SD (normal)")
 
 
+class Spread(_Spec):
+    """A truncated normal distribution of a covariate: mean, sd, and the range [low, high] it is cut to."""
+
+    mean: float
+    sd: float = Field(ge=0)
+    low: float
+    high: float
+
+
+class Demographics(_Spec):
+    """Covariates drawn per candidate (``pnisim.trial.covariates``): BMI and sex scale CRP synthesis by their
+    published associations; age is recorded and reported only."""
+
+    age: Spread | None = Field(None, description="years (truncated normal)")
+    female: float | None = Field(None, ge=0.0, le=1.0, description="fraction of women")
+    bmi: Spread | None = Field(None, description="kg/m^2 (truncated normal)")
+
+
 class TrialPopulation(_Spec):
     per_arm: Annotated[int, Field(strict=True)] = Field(description="participants randomised to each arm (>= 2)")
     seed: Annotated[int, Field(strict=True, ge=0)] = Field(0, description="seed of draws, screening noise and "
@@ -90,6 +109,7 @@ class TrialPopulation(_Spec):
         default_factory=dict, description="observable -> [low, high]: candidates outside are not plausible")
     target: BaselineTarget | None = Field(None, description="select candidates so that a baseline observable "
                                                             "follows this distribution (Allen 2016)")
+    demographics: Demographics | None = Field(None, description="age, sex and BMI of the candidates")
 
 
 class Criterion(_Spec):
@@ -187,11 +207,33 @@ class TrialSpec(_Spec):
     event_sampling: Quantity = Field(Quantity(value=1, unit="d"), description="grid on which time_to_event "
                                                                               "endpoints are checked")
     measurement_error: bool = Field(True, description="apply assay / questionnaire error at every visit")
+    fast_states: Literal["auto", "quasi-steady", "integrate"] = Field(
+        "auto", description="'quasi-steady' holds the model's minutes-scale relaxations (autonomic tone, peripheral "
+                            "cortisol, StARp) at their quasi-steady state, 2-3x faster over weeks; 'integrate' "
+                            "solves the full model; 'auto' integrates only when the trial reads an observable the "
+                            "reduction changes (HPA readouts such as cortisol)")
 
     @model_validator(mode="after")
     def _semantics(self) -> "TrialSpec":
         check_trial(self)
         return self
+
+    # ---- derived
+    def observables_read(self) -> set[str]:
+        """Every observable the trial reads: endpoints, inclusion, plausibility, baseline target, strata."""
+        names = {e.observable for e in self.endpoints} | {c.observable for c in self.inclusion}
+        names |= set(self.population.plausible)
+        if self.population.target is not None:
+            names.add(self.population.target.observable)
+        if self.randomisation.by:
+            names.add(self.randomisation.by)
+        return names
+
+    def quasi_steady(self) -> bool:
+        """Whether the run holds the model's fast states in quasi-steady state (see ``fast_states``)."""
+        if self.fast_states != "auto":
+            return self.fast_states == "quasi-steady"
+        return not (self.observables_read() & set(FAST_SENSITIVE.get(self.model, ())))
 
     # ---- derived
     def visit_hours(self) -> list[float]:
@@ -223,6 +265,18 @@ def _burn_in_scenario_of(t: TrialSpec) -> Scenario:
 
 
 def check_trial(t: TrialSpec) -> None:
+    demo = t.population.demographics
+    if demo is not None:
+        for name, lo, hi, unit in (("age", 0.0, 120.0, "years"), ("bmi", 10.0, 80.0, "kg/m^2")):
+            d = getattr(demo, name)
+            if d is None:
+                continue
+            if not (all(math.isfinite(v) for v in (d.mean, d.sd, d.low, d.high)) and lo <= d.low < d.high <= hi):
+                raise SpecError(f"The '{name}' of [population.demographics] must have finite values and "
+                                f"{lo:g} <= low < high <= {hi:g} ({unit}). Got low={d.low!r}, high={d.high!r} instead.")
+            if not d.low <= d.mean <= d.high:
+                raise SpecError(f"The 'mean' of '{name}' in [population.demographics] must lie in [low, high] = "
+                                f"[{d.low:g}, {d.high:g}]. Got {d.mean!r} instead.")
     duration = t.duration.to(U.TIME, "The 'duration' of the trial")
     if not (math.isfinite(duration) and 0 < duration <= 10 * 365.25 * 24):
         raise SpecError(f"The 'duration' of the trial must be > 0 and <= 10 years. Got {str(t.duration)!r} instead.")

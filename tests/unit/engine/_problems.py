@@ -9,10 +9,16 @@ import numba
 import numpy as np
 
 N_DERIVED = 0
+N_ALG = 0
 
 
 @numba.njit(cache=True)
 def derive(pe):
+    pass
+
+
+@numba.njit(cache=True)
+def algebraic(t, y, p, u):
     pass
 """
 
