@@ -32,7 +32,7 @@ import sympy as sp
 from ..errors import ModelDefinitionError, SpecError
 from .compose import AlgebraicEntry, Model, did_you_mean
 
-__all__ = ["quasi_steady_state", "MAX_TAU_H"]
+__all__ = ["MAX_TAU_H", "quasi_steady_state"]
 
 #: The slowest relaxation (hours) the reduction accepts: 15 min, several times faster than any cytokine, gland or
 #: mood time scale of the shipped models (the next-fastest states of the whole model relax in >= 22 min)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["COVARIATE_EFFECTS", "CovariateEffect", "draw_demographics", "apply_covariates"]
+__all__ = ["COVARIATE_EFFECTS", "CovariateEffect", "apply_covariates", "draw_demographics"]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,12 @@ network by five first-order states, all relative to rest except the KYN/TRP rati
   disconnection (Eisenberger NI et al. Biol Psychiatry 2010;68:748-754, doi:10.1016/j.biopsych.2010.06.010).
   Here, after the Windoloski 2024 2 ng/kg cytokine transient, sickness peaks within hours and its tail
   follows the kynurenine excess back to rest over 1-2 days.
+* ``TNFh`` (pg/mL): the TNF-α signal as the hypothalamus receives it, plasma TNF-α through a first-order lag of
+  ``tau_h`` = 1 h. Circulating cytokines reach CRH neurons mainly through COX-2 induction in brain endothelium
+  and PGE2 (Rivest S. Psychoneuroendocrinology 2001;26:761, doi:10.1016/S0306-4530(01)00064-6: endothelial
+  COX-2 and PVN activation rise over 1-3 h after LPS). In the whole model it replaces plasma TNF in Somvanshi
+  2020's TNF -> CRH/ACTH/StAR terms (whole_links.cytokines_to_hpa_central), so ACTH peaks after IL-10 and
+  before cortisol after LPS (Somvanshi's reference order); grade C, the lag chosen from Rivest, not fitted.
 
 Reference number for size and timing: 4 ng/kg LPS in 6 healthy men raised plasma KYN/TRP from 29.4 ± 6.8 to a
 peak of 44.0 ± 15.2 µmol/mmol at 8 h (x1.50; Padberg JS et al. Exp Transl Stroke Med 2012;4:24,
@@ -97,6 +103,8 @@ brain_immune = Module(
         State("SER", "1", 1.0, "serotonin availability relative to rest"),
         State("DA", "1", 1.0, "dopamine availability relative to rest"),
         State("SICK", "1", SICK_REST, "sickness behaviour: fatigue, anhedonia, social withdrawal (0-1)"),
+        State("TNFh", "pg/mL", TNF_REST, "TNF-α signal as the hypothalamus receives it (brain-endothelial COX-2 / "
+                                         "PGE2 relay), in plasma-TNF units"),
     ),
     parameters=table(DESIGN, "C", [
         ("tnf_rest", TNF_REST, "pg/mL", "resting TNF-α",
@@ -131,6 +139,9 @@ brain_immune = Module(
         ("w_sick_c", 0.5, "1", "sickness drive per e-fold of the cytokine signal (logit)", {"bounds": (0.0, 2.0)}),
         ("w_sick_k", 3.0, "1", "sickness drive per unit relative KYN/TRP excess (logit)", {"bounds": (0.0, 10.0)}),
         ("tau_sick", 1.5, "h", "sickness-behaviour time constant (peaks within hours)", {"bounds": (0.5, 12.0)}),
+        ("tau_h", 1.0, "h", "lag of the hypothalamic cytokine signal: circulating TNF-α induces COX-2 in brain "
+         "endothelium and PGE2 then excites CRH neurons, over 1-3 h (Rivest 2001)", {"bounds": (0.1, 4.0),
+         "source": "Rivest S. Psychoneuroendocrinology 2001;26:761, doi:10.1016/S0306-4530(01)00064-6"}),
         ("w_mood_sick", 0.5, "1", "mood drive per unit logit rise of sickness behaviour",
          {"bounds": (0.0, 2.0), "grade": "D", "source": MOOD}),
         ("w_5ht", 8.0, "1", "mood drive per unit -ln serotonin (logit)",
@@ -147,6 +158,8 @@ brain_immune = Module(
         Observable("kyn_trp_ratio", "umol/mmol", lambda s: s.KTR, "plasma kynurenine/tryptophan ratio"),
         Observable("serotonin", "1", lambda s: s.SER, "serotonin availability relative to rest"),
         Observable("dopamine", "1", lambda s: s.DA, "dopamine availability relative to rest"),
+        Observable("tnf_hypothalamic", "pg/mL", lambda s: s.TNFh,
+                   "TNF-α signal reaching the hypothalamus (drives CRH, ACTH and adrenal StAR in the whole model)"),
         Observable("fatigue", "1", lambda s: s.SICK, "sickness behaviour (fatigue, anhedonia, withdrawal), 0-1"),
         Observable("mood_drive", "logit", lambda s: _mood_drive(s),
                    "inflammation-driven depressive drive for the psyche module (0 at rest)"),
@@ -180,6 +193,7 @@ def _rates(s):
     yield Rate("SER", (ser_target - s.SER) / s.tau_5ht, "pnisim B3", "tryptophan availability for serotonin")
     yield Rate("DA", (da_target - s.DA) / s.tau_da, "pnisim B4", "cytokine-driven dopamine loss (Felger & Miller 2012)")
     yield Rate("SICK", (sick_target - s.SICK) / s.tau_sick, "pnisim B5", "sickness behaviour (Dantzer 2008)")
+    yield Rate("TNFh", (s.TNF - s.TNFh) / s.tau_h, "pnisim B6", "cytokine signal relayed to the hypothalamus (Rivest 2001)")
 
 
 def model() -> Model:

@@ -2,7 +2,8 @@
 
 Each coupling names the evidence for the mechanism it encodes and carries its grade; sizes designed here are
 parameters to be calibrated in issue 5. The loops (SYSTEM.md): appraisal -> HPA and sympathetic drive ->
-inflammation -> mood and sleep -> back to appraisal; the vagal reflex damping TNF; IL-6 -> liver CRP; infection
+inflammation -> mood and sleep -> back to appraisal; TNF -> HPA through the hypothalamic relay (1-h lag, replacing
+the core's instantaneous coupling); the vagal reflex damping TNF; IL-6 -> liver CRP; infection
 (Reynolds 2006) through host defence weakened by stress; drugs and treatments acting on their targets.
 """
 
@@ -64,7 +65,8 @@ VGONTZAS = ("Vgontzas AN et al. Adverse effects of modest sleep restriction on s
 low_grade_inflammation = Coupling(
     name="low_grade_inflammation",
     description="sustained sympathetic (noradrenergic) activity raises resting TNF-α/IL-6 via NF-κB in "
-                "mononuclear cells (Bierhaus 2003); a weekly sleep deficit raises them too (Vgontzas 2004: a week "
+                "mononuclear cells (Bierhaus 2003), and resting IL-10 by β-adrenergic induction (van der Poll 1996); "
+                "a weekly sleep deficit raises them too (Vgontzas 2004: a week "
                 "of 6-h nights raised IL-6; Irwin 2016 meta-analysis: sleep disturbance goes with higher IL-6 and CRP)",
     citation=BIERHAUS + "; " + VGONTZAS,
     grade="C",
@@ -78,9 +80,16 @@ low_grade_inflammation = Coupling(
          "activity (an RA flare: CRP in the tens of mg/L)", {"bounds": (0.0, 20.0), "grade": "C"}),
         ("K_flare", 0.2, "1", "Baker p at half of that rise (between remission 0.025 and flare 0.39)",
          {"bounds": (0.05, 0.4), "grade": "C"}),
+        ("gain_il10", 2.0, "1", "fractional rise of the resting IL-10 set point per unit sympathetic excess: "
+         "β-adrenergic stimulation raises monocyte IL-10 (adrenaline infusion potentiated IL-10 in human "
+         "endotoxaemia, van der Poll 1996); taken equal to the TNF-α/IL-6 gain, not fitted",
+         {"bounds": (0.0, 10.0), "grade": "D",
+          "source": "van der Poll T et al. J Clin Invest 1996;97:713-719 (direction); size "
+                    "assumed equal to the pro-inflammatory gain"}),
     ]),
     binds={"innate.basal_gain": lambda s: (1 + s.gain * (s.SNSi - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1))
-           * (1 + s.autoimmune_gain * _activity_excess(s)) * treatment_factor(s)},
+           * (1 + s.autoimmune_gain * _activity_excess(s)) * treatment_factor(s),
+           "innate.il10_gain": lambda s: 1 + s.gain_il10 * (s.SNSi - 1)},
 )
 
 sleep_links = Coupling(
@@ -269,5 +278,21 @@ gut_brain_links = Coupling(
         "nk.cortisol": lambda s: s.CORT * UG_DL_TO_NMOL_L,
         "nk.SNS": lambda s: s.SNS,
         "nk.sleep_debt": lambda s: s.sleep__b0 - s.SLP,
+    },
+)
+
+
+cytokines_to_hpa_central = Coupling(
+    name="cytokines_to_hpa_central",
+    description="TNF-α drives CRH, ACTH and adrenal StAR through the hypothalamic relay (1-h lag) and impairs GR "
+                "translocation directly; IL-6 damps the adrenal effect. Replaces the core's instantaneous "
+                "cytokines_to_hpa: with ACTH's measured 20-min half-life, the instantaneous drive made ACTH peak "
+                "20 min after TNF after LPS instead of about an hour after IL-6 (Somvanshi 2020 reference order)",
+    citation="Somvanshi 2020 couplings; lag after Rivest S. Psychoneuroendocrinology 2001;26:761",
+    grade="C",
+    binds={
+        "hpa.TNF": lambda s: s.TNFh,
+        "hpa.IL6": lambda s: s.IL6,
+        "gr.TNF": lambda s: s.TNF,
     },
 )

@@ -9,7 +9,8 @@ fitted to 20 healthy adults given 2 ng/kg E. coli LPS.
 What pnisim changed: endotoxin enters as a scenario event (bolus added to E, ng/kg) or as an infusion input
 (ng/kg/h) instead of the initial condition E0 = 2; three multiplicative ports (default 1) let the composed core
 apply glucocorticoid suppression to monocyte activation and cytokine release, and a ``basal_gain`` port
-(default 1) scales the resting TNF-α/IL-6 set points for chronic low-grade inflammation. Time unit: hours.
+(default 1) scales the resting TNF-α/IL-6 set points for chronic low-grade inflammation, and an ``il10_gain`` port
+(default 1) the resting IL-10 set point (β-adrenergic IL-10 induction in the whole model). Time unit: hours.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ innate = Module(
     title="Endotoxin, resting/activated monocytes, TNF-α, IL-6, IL-8, IL-10 (Windoloski 2024)",
     citation=CITATION,
     doi=DOI,
-    changes="LPS enters by event or infusion; glucocorticoid-suppression ports (default 1)",
+    changes="LPS enters by event or infusion; glucocorticoid-suppression, basal-gain and IL-10-gain ports (default 1)",
     time_unit="h",
     states=(
         State("E", "ng/kg", 0.0, "endotoxin (LPS) in blood, as dose per body weight", scale=1.0),
@@ -109,6 +110,7 @@ innate = Module(
              "(free TNF x 1/(1 + sink) at steady state)"),
         Port("basal_gain", "1", 1.0, "multiplier on the resting TNF-α and IL-6 set points (chronic low-grade "
              "inflammation: sympathetic drive, adiposity, GR resistance)"),
+        Port("il10_gain", "1", 1.0, "multiplier on the resting IL-10 set point (β-adrenergic IL-10 induction)"),
     ),
     equations=lambda s: _rates(s),
 )
@@ -139,7 +141,8 @@ def _rates(s):
         s.MA * (s.k8M + s.k8TNF * up(s.TNF, s.x8TNF, s.h8TNF)) * dn(s.IL10, s.x810, s.h810) - s.k8 * (s.IL8 - s.w8),
         "dIL8/dt",
     )
-    yield Rate("IL10", (s.k10M + s.k106 * up(s.IL6, s.x106, s.h106)) * s.MA - s.k10 * (s.IL10 - s.w10), "dIL10/dt")
+    yield Rate("IL10", (s.k10M + s.k106 * up(s.IL6, s.x106, s.h106)) * s.MA
+               - s.k10 * (s.IL10 - s.il10_gain * s.w10), "dIL10/dt")
 
 
 def model() -> Model:
