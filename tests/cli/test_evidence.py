@@ -13,7 +13,11 @@ runner = CliRunner()
 def test_causal_graph_edges_follow_the_couplings():
     g = causal_graph(get_model("whole"))
     edges = {(u, v, k) for u, v, k in g.edges(keys=True)}
-    assert ("innate", "hpa", "cytokines_to_hpa") in edges  # Somvanshi 2020: TNF drives CRH/ACTH
+    # Somvanshi 2020: TNF drives CRH/ACTH, in the whole model through the hypothalamic relay (Rivest 2001)
+    assert ("brain_immune", "hpa", "cytokines_to_hpa_central") in edges
+    assert ("innate", "hpa", "cytokines_to_hpa_central") in edges  # GR translocation stays direct
+    core_edges = set(causal_graph(get_model("core")).edges(keys=True))
+    assert ("innate", "hpa", "cytokines_to_hpa") in core_edges
     assert ("innate", "crp", "il6_to_liver") in edges
     assert ("psyche", "hpa", "appraisal") in edges
     assert g.edges["innate", "crp", "il6_to_liver"]["grade"] == "A"

@@ -31,6 +31,9 @@ GUARDED = {
     "antiinflammatory_depression", "probiotic_crp",
     # held out, passing since the pooled-evidence trials have 300 per arm: Milajerdi 2020 IL-6 and TNF
     "probiotic_il6", "probiotic_tnf",
+    # the LPS IL-10 peak (fitted: IL-10 clearance) and, held out, the HPA peak order after LPS (hypothalamic relay)
+    # and IL-10 after a stressor (beta-adrenergic IL-10 set point)
+    "lps_bolus_timecourse:il10_peak", "lps_hpa_order", "tsst_il10",
 }
 
 

@@ -40,11 +40,13 @@ class Step:
 
 
 PLAN: tuple[Step, ...] = (
-    Step(FitParameter("low_grade_inflammation.gain", 0.5, 10.0, "log", unit="1"), ("psychosocial_immune",),
+    Step(FitParameter("low_grade_inflammation.gain", 0.5, 4.0, "log", unit="1"), ("psychosocial_immune",),
          ("psychosocial_harmful", "mindfulness_inflammation"),
          "how far sustained sympathetic activity raises resting cytokines sets how much relieving stress lowers "
          "them (Shields 2020); the CBT rumination cut alone ran to its bound without meeting the pooled g. The "
-         "acute gain, fitted later to TSST TNF, compensates for this gain's share of the acute response"),
+         "range stops at 4 (a plausibility cap, grade D): at 10, where the pooled g alone would put it, the chronic-"
+         "stress phenotype rests at 3x healthy IL-6 and 2.9 mg/L CRP, far above what chronically stressed adults "
+         "show. The acute gain, fitted later to TSST TNF, compensates for this gain's share of the acute response"),
     Step(FitParameter("innate.k6M", 0.4, 1.6, "log", unit="pg/mL/h per cell/uL"), ("lps_bolus_timecourse",),
          ("lps_hpa_order",), "IL-6 release per activated monocyte sets the IL-6 peak after LPS (Windoloski 2024 "
          "n = 20 means); in the whole model the later cortisol rise and the extra IL-10 damping left it low"),

@@ -223,7 +223,8 @@ FAST_STATES: dict[str, tuple[str, ...]] = {"whole": ("SNS", "VAG", "CORTp", "StA
 #: while CRP, IL-6, TNF-α and PHQ-9 stay within 2 % (tests/unit/model/test_reduce.py). Trials that read any of
 #: these integrate the full model (``fast_states = "auto"``).
 FAST_SENSITIVE: dict[str, tuple[str, ...]] = {
-    "whole": ("cortisol_serum", "cortisol_saliva", "acth", "gr_nuclear", "mood_drive", "fatigue", "ai_drive"),
+    "whole": ("cortisol_serum", "cortisol_saliva", "acth", "gr_nuclear", "mood_drive", "fatigue", "ai_drive",
+              "nk_activity"),  # NK cytotoxicity follows cortisol (nk_lymph)
 }
 
 
