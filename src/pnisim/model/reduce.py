@@ -14,10 +14,11 @@ them at every output time, observables may read them, and SBML export writes the
 equations linear in the fast states qualify (solved exactly by sympy); anything else is refused with the reason.
 
 What changed from the full model: acute responses downstream of the fast states lose their minutes-scale lag.
-Measured (tests/unit/model/test_reduce.py, tests/unit/trial/test_trial.py): a CBT trial's estimates move by under a
-tenth of their CI half-width; CRP, IL-6, TNF-α, PHQ-9 and RMSSD stay within 2 % over 8 weeks of strong stress. Not
-faithful for cortisol in the whole model: without StARp's lag the calibrated HPA loop settles into another daily
-shape under strong stress, so trials reading HPA observables integrate the full model (library.FAST_SENSITIVE).
+Measured (tests/unit/model/test_reduce.py, tests/unit/trial/test_trial.py): a CBT trial's immune estimates move by
+under a tenth of their CI half-width, PHQ-9's by 0.14 of it (a few per cent); CRP, IL-6, TNF-α, PHQ-9 and RMSSD stay
+within 2 % over 8 weeks of strong stress. Not faithful for cortisol in the whole model: without StARp's lag the
+calibrated HPA loop settles into another daily shape under strong stress, so trials reading HPA observables
+integrate the full model (library.FAST_SENSITIVE).
 """
 
 from __future__ import annotations
