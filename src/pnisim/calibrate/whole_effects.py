@@ -49,7 +49,7 @@ PLAN: tuple[Step, ...] = (
          "show. The acute gain, fitted later to TSST TNF, compensates for this gain's share of the acute response"),
     Step(FitParameter("innate.k6M", 0.4, 1.6, "log", unit="pg/mL/h per cell/uL"), ("lps_bolus_timecourse",),
          ("lps_hpa_order",), "IL-6 release per activated monocyte sets the IL-6 peak after LPS (Windoloski 2024 "
-         "n = 20 means); in the whole model the later cortisol rise and the extra IL-10 damping left it low"),
+         "n = 20 means), refitted because the whole model's hypothalamic relay delays cortisol and IL-10 is refitted"),
     Step(FitParameter("innate.k10", 0.3, 1.2, "log", unit="1/h"), ("lps_bolus_timecourse",),
          ("lps_hpa_order",), "IL-10 clearance sets the height and time of the IL-10 peak after LPS (Windoloski 2024 "
          "n = 20 means); a slower clearance raises IL-10 late, after the TNF peak, so it damps IL-6 less than more "

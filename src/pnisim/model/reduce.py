@@ -27,7 +27,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
 import sympy as sp
 
 from ..errors import ModelDefinitionError, SpecError
@@ -126,9 +125,3 @@ def quasi_steady_state(model: Model, names: Sequence[str], *, max_tau: float = M
         notes=(model.notes + "\n" if model.notes else "") + f"Fast states in quasi-steady state: {', '.join(names)}.",
         _index={},
     )
-
-
-def initial_state(full: Model, reduced: Model, y_full: np.ndarray) -> np.ndarray:
-    """Columns of a full-model state array that the reduced model keeps (drops the algebraic ones)."""
-    keep = [full.state_index(n) for n in reduced.state_names]
-    return np.asarray(y_full)[..., keep]
