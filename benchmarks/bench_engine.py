@@ -9,7 +9,14 @@ time is excluded for both (pnisim's kernel is warmed up on one individual; libRo
 once). Prints both times, the ratio and the largest relative difference over all individuals, observables
 and output times.
 
-    python benchmarks/bench_engine.py [--model core|whole] [--n 1000] [--days 30] [--rtol 1e-8] [--rr-subset N]
+    python benchmarks/bench_engine.py [--model core|whole] [--n 1000] [--days 30] [--sampling 1] [--rtol 1e-8]
+                                      [--rr-subset N] [--quasi-steady] [--threads-scaling]
+
+Issue 6's throughput figure: ``--model whole --n 10000 --days 365 --sampling 24 --rtol 1e-6 --rr-subset 20``
+(daily outputs for a year). ``--quasi-steady`` runs both engines on the quasi-steady reduction of the whole
+model's four fastest states (pnisim.model.reduce; libRoadRunner gets the reduced SBML export, assignment rules).
+``--threads-scaling`` also times pnisim on the first 1,000 individuals with 1 thread and with all threads and
+prints the speed-up (parallel efficiency).
 
 ``--rr-subset N`` times libRoadRunner on the first N individuals only and scales per individual (stated in
 the output); by default every individual is run by both.
@@ -21,15 +28,17 @@ import argparse
 import os
 import time
 
+import numba
 import numpy as np
 
 from pnisim.engine.roadrunner import simulate_roadrunner
 from pnisim.engine.sbml import to_sbml
 from pnisim.engine.simulate import Event, Solver, simulate
-from pnisim.model.library import get_model
+from pnisim.model.library import for_long_runs, get_model
 
 
 FLAT = 1e-3  # a trajectory whose largest magnitude stays below this (own units) is compared in absolute terms
+CHUNK = 2000  # individuals per engine call
 RR_ATOL = 1e-14  # looser absolute tolerances let CVODE drive the decaying endotoxin state negative and fail
 
 
@@ -40,15 +49,20 @@ def main() -> None:
     ap.add_argument("--days", type=float, default=30.0)
     ap.add_argument("--rtol", type=float, default=1e-8)
     ap.add_argument("--rr-subset", type=int, default=0)
+    ap.add_argument("--sampling", type=float, default=1.0, help="output interval in hours")
+    ap.add_argument("--quasi-steady", action="store_true")
+    ap.add_argument("--threads-scaling", action="store_true")
     args = ap.parse_args()
 
     model = get_model(args.model)
+    if args.quasi_steady:
+        model = for_long_runs(model)
     rng = np.random.default_rng(0)
     base = model.parameter_values()
     params = np.tile(base, (args.n, 1))
     variable = np.array([p.parameter.cv > 0 for p in model.parameters])
     params[:, variable] *= rng.uniform(0.8, 1.2, size=(args.n, int(variable.sum())))
-    t_out = np.arange(0.0, 24.0 * args.days + 1e-9, 1.0)
+    t_out = np.arange(0.0, 24.0 * args.days + 1e-9, args.sampling)
     events = [
         Event(24 * 7 + 14.0, "set_input", "acute_stress", 1.0),
         Event(24 * 7 + 14.25, "set_input", "acute_stress", 0.0),
@@ -60,13 +74,35 @@ def main() -> None:
     solver = Solver(rtol=args.rtol, atol=1e-10)
 
     simulate(model, t_out[:25], parameters=params[:1], events=[], solver=solver)  # JIT warm-up, excluded
+    scaling = ""
+    if args.threads_scaling:
+        m1 = min(args.n, 1000)
+        wall = {}
+        for threads in (1, numba.config.NUMBA_NUM_THREADS):
+            numba.set_num_threads(threads)
+            t0 = time.perf_counter()
+            simulate(model, t_out, parameters=params[:m1], events=events, solver=solver, keep_states=False)
+            wall[threads] = time.perf_counter() - t0
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        one, many = wall[1], wall[numba.config.NUMBA_NUM_THREADS]
+        scaling = (f"parallel speed-up on {m1} individuals: 1 thread {one:.2f} s, {numba.config.NUMBA_NUM_THREADS} "
+                   f"threads {many:.2f} s: {one / many:.2f}x")
+    # batches of at most CHUNK individuals (as streamed runs do): 10,000 x 366 daily outputs of every state and
+    # observable would not fit in the 4 GiB engine limit at once; the first batch is kept for the comparison
     t0 = time.perf_counter()
-    ds = simulate(model, t_out, parameters=params, events=events, solver=solver)
+    failed = 0
+    for lo in range(0, args.n, CHUNK):
+        part = simulate(model, t_out, parameters=params[lo:lo + CHUNK], events=events, solver=solver,
+                        keep_states=False)
+        failed += int((part.status.values != 0).sum())
+        if lo == 0:
+            ds = part
     t_pn = time.perf_counter() - t0
-    failed = int((ds.status.values != 0).sum())
 
     sbml = to_sbml(model, events=events)
     m = args.rr_subset or args.n
+    if m > CHUNK:
+        raise SystemExit(f"--rr-subset must be at most {CHUNK} (the individuals compared are those of the first batch)")
     simulate_roadrunner(sbml, t_out[:3], rtol=args.rtol, atol=RR_ATOL, parameters=params[0])  # load, excluded
     names = model.observable_names
     worst = 0.0
@@ -100,8 +136,12 @@ def main() -> None:
             floor = max(1e-6 * top, 1e-12)
             worst = max(worst, float(np.max(np.abs(a - b) / np.maximum(np.abs(b), floor))))
 
-    print(f"model: {args.model} ({len(model.states)} states), {args.n} individuals x {args.days:g} days, hourly output, "
+    print(f"model: {args.model} ({len(model.states)} integrated states"
+          + (f", {len(model.algebraic)} quasi-steady" if model.algebraic else "")
+          + f"), {args.n} individuals x {args.days:g} days, output every {args.sampling:g} h, "
           f"rtol {args.rtol:g}, cores: {os.cpu_count()}")
+    if scaling:
+        print(scaling)
     print(f"pnisim ({solver.method}, numba prange):  {t_pn:8.2f} s  ({1e3 * t_pn / args.n:.2f} ms/individual), failed: {failed}")
     scaled = f" (timed {m}, scaled per individual)" if m < args.n else ""
     print(f"libRoadRunner (CVODE, loop):     {t_rr:8.2f} s  ({1e3 * t_rr / args.n:.2f} ms/individual){scaled}, "

@@ -23,9 +23,11 @@ from pathlib import Path
 
 from .. import __version__
 from .effects import EffectProblem, applied, grid_fit
+from ..errors import SpecError
 from .problem import FitParameter
 
-__all__ = ["PLAN", "Step", "calibrate_whole", "WHOLE_CALIBRATION_PATH", "write_calibration"]
+__all__ = ["PLAN", "Step", "calibrate_whole", "compare_with", "fit_warnings", "uncalibrated_values",
+           "WHOLE_CALIBRATION_PATH", "write_calibration"]
 
 WHOLE_CALIBRATION_PATH = Path(__file__).resolve().parents[1] / "data" / "calibration" / "whole.toml"
 ROLES_PATH = Path(__file__).resolve().parents[1] / "data" / "calibration" / "roles.toml"
@@ -83,27 +85,104 @@ PLAN: tuple[Step, ...] = (
 )
 
 
+def uncalibrated_values(steps: tuple[Step, ...] = PLAN) -> dict[str, float]:
+    """Each plan parameter's value before any calibration: the module default (with the model's own overrides) or,
+    for ``phenotype:<preset>:<parameter>``, the preset's placeholder (the model default when the preset does not
+    set it)."""
+    from ..model.library import whole
+    from ..scenario.spec import UNCALIBRATED_PHENOTYPES
+
+    model = whole(calibrated=False)
+    out = {}
+    for s in steps:
+        name = s.parameter.name
+        if name.startswith("phenotype:"):
+            _, preset, pname = name.split(":", 2)
+            out[name] = float(UNCALIBRATED_PHENOTYPES[preset].get(
+                pname, model.parameters[model.parameter_index(pname)].parameter.value))
+        else:
+            out[name] = float(model.parameters[model.parameter_index(name)].parameter.value)
+    return out
+
+
 def calibrate_whole(*, n_grid: int = 7, scale: float = 1.0, seed: int = 0, steps: tuple[Step, ...] = PLAN,
+                    from_scratch: bool = False, sweeps: int = 1,
                     progress: Callable[[float, str], None] | None = None) -> dict:
-    """Run the plan; returns {'parameters': {name: best}, 'fits': [...], 'provenance': {...}}."""
+    """Run the plan ``sweeps`` times; returns {'parameters': {name: best}, 'fits': [...], 'provenance': {...},
+    'warnings': [...]}.
+
+    Each step sees the values fitted before it; plan parameters not fitted yet keep the shipped calibration, or,
+    with ``from_scratch``, their uncalibrated defaults (:func:`uncalibrated_values`). Because early steps then see
+    uncalibrated later parameters, a from-scratch run needs a second sweep (each step refitted with every other
+    parameter at its first-sweep value) to land where the shipped, iterated calibration did."""
+    if sweeps < 1:
+        raise SpecError(f"The number of calibration sweeps must be at least 1. Got {sweeps!r} instead.")
     report = progress or (lambda f, m: None)
-    fitted: dict[str, float] = {}
-    fits = []
-    for k, step in enumerate(steps):
-        with applied(fitted):
-            problem = EffectProblem(step.parameter.name, [step.parameter], list(step.fitted), seed=seed, scale=scale)
-            fit = grid_fit(problem, n_grid, progress=lambda f, m, k=k: report((k + f) / len(steps), m))
-        fitted[step.parameter.name] = fit.best
-        fits.append({**fit.as_dict(), "fitted_targets": list(step.fitted), "held_out_targets": list(step.held_out),
-                     "why": step.why, "profile_flat": bool(_flat(fit.chi2)),
-                     "at_bound": bool(_at_bound(fit.best, step.parameter))})
+    fitted: dict[str, float] = uncalibrated_values(steps) if from_scratch else {}
+    start = dict(fitted)
+    fits: dict[str, dict] = {}
+    total = len(steps) * sweeps
+    for sweep in range(sweeps):
+        for k, step in enumerate(steps):
+            done = sweep * len(steps) + k
+            with applied({n: v for n, v in fitted.items() if n != step.parameter.name}):
+                problem = EffectProblem(step.parameter.name, [step.parameter], list(step.fitted), seed=seed,
+                                        scale=scale)
+                fit = grid_fit(problem, n_grid, progress=lambda f, m, d=done: report((d + f) / total, m))
+            fitted[step.parameter.name] = fit.best
+            fits[step.parameter.name] = {
+                **fit.as_dict(), "fitted_targets": list(step.fitted), "held_out_targets": list(step.held_out),
+                "why": step.why, "profile_flat": bool(_flat(fit.chi2)),
+                "at_bound": bool(_at_bound(fit.best, step.parameter))}
     report(1.0, "done")
-    return {"parameters": fitted, "fits": fits, "provenance": {
-        "source": "pnisim.calibrate.whole_effects", "method": f"sequential one-parameter grid fits ({n_grid} points, "
-        "parabolic refinement; posterior on the grid with a flat prior on the parameter's scale) through the "
-        "validation protocols' simulated studies (common random numbers)", "seed": seed, "scale": scale,
-        "date": _dt.date.today().isoformat(), "package_version": __version__,
-        "targets": sorted({t for s in steps for t in s.fitted})}}
+    fit_list = list(fits.values())
+    return {"parameters": {n: fitted[n] for n in fits}, "fits": fit_list, "warnings": fit_warnings(fit_list),
+            "provenance": {
+                "source": "pnisim.calibrate.whole_effects", "method": f"sequential one-parameter grid fits ({n_grid} "
+                "points, parabolic refinement; posterior on the grid with a flat prior on the parameter's scale) "
+                f"through the validation protocols' simulated studies (common random numbers), {sweeps} sweep(s) "
+                "of the plan", "start": "uncalibrated defaults" if from_scratch else "shipped calibration",
+                "seed": seed, "scale": scale, "date": _dt.date.today().isoformat(), "package_version": __version__,
+                "targets": sorted({t for s in steps for t in s.fitted})},
+            "start_values": start}
+
+
+def fit_warnings(fits: list[dict]) -> list[dict]:
+    """Fits the data do not pin down, reported rather than accepted silently: a flat chi2 profile (not
+    identifiable: the credible interval is the prior range) or a best value on a bound of the range (the targets
+    ask for more than the mechanism's range allows, so the value is a choice, not an estimate)."""
+    out = []
+    for f in fits:
+        if f["profile_flat"]:
+            out.append({"parameter": f["parameter"], "problem": "not identifiable", "detail":
+                        f"chi2 changes by less than 1 over the whole range {f['bounds']}; the value "
+                        f"{f['best']:.4g} is not determined by {', '.join(f['fitted_targets'])}"})
+        elif f["at_bound"]:  # (a flat profile's minimum is arbitrary, so its position is not reported)
+            lo, hi = f["bounds"]
+            side = "lower" if abs(f["best"] - lo) <= abs(f["best"] - hi) else "upper"
+            out.append({"parameter": f["parameter"], "problem": f"at the {side} bound", "detail":
+                        f"best {f['best']:.4g} on the {side} bound of [{lo:.4g}, {hi:.4g}]; "
+                        f"{', '.join(f['fitted_targets'])} would need a value beyond the allowed range"})
+    return out
+
+
+def compare_with(result: dict, reference: dict) -> list[dict]:
+    """Per fitted parameter: the new best, the reference (shipped) best and 95 % credible interval, and whether
+    each best lies within the other's credible interval (what "reproduces within posterior uncertainty" means)."""
+    ref_fits = {f["parameter"]: f for f in reference.get("fits", [])}
+    rows = []
+    for f in result["fits"]:
+        r = ref_fits.get(f["parameter"])
+        if r is None:
+            continue
+        lo, hi = r["credible_95"]
+        nlo, nhi = f["credible_95"]
+        rows.append({"parameter": f["parameter"], "best": f["best"], "credible_95": [nlo, nhi],
+                     "reference_best": r["best"], "reference_credible_95": [lo, hi],
+                     # the same value (e.g. both on a bound, where the central interval stops short) is within
+                     "within": bool(lo <= f["best"] <= hi or nlo <= r["best"] <= nhi
+                                    or math.isclose(f["best"], r["best"], rel_tol=1e-3, abs_tol=1e-12))})
+    return rows
 
 
 def _at_bound(x: float, fp: FitParameter) -> bool:

@@ -104,15 +104,36 @@ def run(
     uncertainty: int = typer.Option(0, "--uncertainty", help="Also re-run with N draws of the calibrated "
                                                              "parameters and report each summary quantity's 90 % "
                                                              "posterior band (0 = off)."),
+    stream: bool = typer.Option(False, "--stream", help="Stream results chunk by chunk to OUT/results.zarr "
+                                "(bounded memory for large populations); re-running the same command resumes a "
+                                "killed run from its completed chunks."),
+    chunk_size: int = typer.Option(1000, "--chunk-size", help="Individuals per chunk of a streamed run."),
+    keep: str = typer.Option("series", "--keep", help="What a streamed run keeps: series (time series of the "
+                                                      "outputs), summaries (per-individual mean/min/max/final "
+                                                      "only) or both."),
+    workers: int = typer.Option(0, "--workers", help="Run a streamed run's chunks on a local dask cluster of N "
+                                                     "worker processes (implies --stream)."),
+    scheduler: str = typer.Option("", "--scheduler", help="Address of a running dask.distributed scheduler "
+                                                          "(e.g. tcp://10.0.0.5:8786) to send the chunks to "
+                                                          "(implies --stream)."),
 ) -> None:
-    """Run a scenario and write results.nc, results.csv, figures/, report.html, summary.json, scenario.json."""
-    from ..analysis.outputs import write_run_directory
-    from ..analysis.summary import Row
+    """Run a scenario and write results.nc, results.csv, figures/, report.html, summary.json, scenario.json
+    (with --stream: results.zarr, summary.json, scenario.json)."""
+    # the report's imports (matplotlib) wait until the simulation is done: a run starts simulating sooner
     from ..io.outdir import check_output_dir
     from ..io.writers import jsonable
     from ..scenario.build import run_scenario
 
     stdout, stderr = _consoles()
+    if stream or workers or scheduler:
+        with _user_errors():
+            if uncertainty:
+                raise SpecError("The '--uncertainty' option works on in-memory runs only; drop --stream/--workers/"
+                                f"--scheduler or --uncertainty. Got --uncertainty {uncertainty} instead.")
+            _run_streamed(_load_scenario(spec), out, overwrite=overwrite, chunk_size=chunk_size, keep=keep,
+                          workers=workers, scheduler=scheduler, json_output=json_output, quiet=quiet,
+                          stdout=stdout, stderr=stderr)
+        return
     with _user_errors():
         scenario = _load_scenario(spec)
         check_output_dir(out, overwrite=overwrite)  # refuse before a long run, not after it
@@ -134,6 +155,9 @@ def run(
                 draws = posterior_draws(uncertainty, seed=int(ds.attrs.get("seed", 0) or 0))
                 band = band_over_draws(lambda: summary_quantities(run_scenario(scenario), scenario), draws,
                                        progress=progress)
+        from ..analysis.outputs import write_run_directory
+        from ..analysis.summary import Row
+
         summary = write_run_directory(ds, scenario, out, overwrite=overwrite, uncertainty=band)
 
     disclaimer = str(ds.attrs.get("disclaimer", DISCLAIMER))
@@ -145,6 +169,73 @@ def run(
         stdout.print(_summary_table(summary, [Row(**r) for r in summary["rows"]]))
         stdout.print(f"Wrote {len(summary['outputs']['files'])} files to {out}/ (open report.html).", markup=False)
     stdout.print(disclaimer, style="bold yellow", markup=False)
+
+
+def _run_streamed(scenario, out: Path, *, overwrite: bool, chunk_size: int, keep: str, workers: int,
+                  scheduler: str, json_output: bool, quiet: bool, stdout: Console, stderr: Console) -> None:
+    """``pnisim run --stream``: chunks to OUT/results.zarr (resumable), locally or on a dask cluster."""
+    import shutil
+
+    from ..io.writers import jsonable, write_json
+    from ..scenario.stream import STORE_NAME, stream_scenario, stream_summary
+
+    if workers < 0:
+        raise SpecError(f"The '--workers' must be a number of worker processes >= 1. Got {workers} instead.")
+    if workers and scheduler:
+        raise SpecError("Give either '--workers' (start a local dask cluster) or '--scheduler' (use a running "
+                        f"one), not both. Got --workers {workers} and --scheduler {scheduler!r} instead.")
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"The output path {str(out)!r} exists and is not a directory.")
+    if out.is_dir() and any(out.iterdir()):
+        if overwrite:
+            shutil.rmtree(out)
+        elif not (out / STORE_NAME).is_dir():
+            raise FileExistsError(f"The output directory {str(out)!r} exists, is not empty and holds no streamed "
+                                  f"run to resume; use --overwrite to replace it.")
+    client = cluster = None
+    if workers or scheduler:
+        from dask.distributed import Client, LocalCluster
+
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout="20s")
+            except OSError as exc:
+                raise SpecError(f"The '--scheduler' {scheduler!r} could not be reached ({exc}). Give the address "
+                                f"of a running dask scheduler. Got {scheduler!r} instead.") from None
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                      console=stderr, disable=quiet, transient=False) as bar:
+            task = bar.add_task("simulating", total=1.0)
+            res = stream_scenario(scenario, out, chunk_size=chunk_size, keep=keep, client=client,
+                                  progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
+                                                                      description=m or "simulating"))
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    summary = stream_summary(res)
+    write_json(jsonable(summary), out / "summary.json")
+    (out / "scenario.json").write_text(scenario.canonical_json() + "\n", encoding="utf-8")
+    if json_output:
+        sys.stdout.write(json.dumps(jsonable(summary), ensure_ascii=False) + "\n")
+        stderr.print(DISCLAIMER, style="bold yellow", markup=False)
+        return
+    if not quiet:
+        table = Table(title=f"Streamed run — {summary['scenario']}",
+                      caption=f"{res.n_individuals} individuals in {res.n_chunks} chunk(s) of {res.chunk_size}; "
+                              f"computed now {len(res.computed_chunks)}, resumed {len(res.skipped_chunks)}; "
+                              f"failed {res.failed_individuals}; {res.wall_s:.1f} s ({res.scheduler})")
+        for col in ("Output", "Unit", "Population median of the run mean", "5-95 % over individuals"):
+            table.add_column(col)
+        for row in summary["outputs"]:
+            table.add_row(row["name"], row["unit"], _fmt(row["median"]), f"{_fmt(row['p5'])} to {_fmt(row['p95'])}")
+        stdout.print(table)
+        stdout.print(f"Wrote {STORE_NAME}, summary.json and scenario.json to {out}/.", markup=False)
+    stdout.print(DISCLAIMER, style="bold yellow", markup=False)
 
 
 def _summary_table(summary: dict, rows) -> Table:
@@ -248,6 +339,9 @@ def validate(
     seed: int = typer.Option(0, "--seed", help="Seed of every simulated study."),
     scale: float = typer.Option(1.0, "--scale", help="Shrink every study's N by this factor (0-1] for a quick "
                                                      "look; pass rates are quoted at 1."),
+    replicates: int = typer.Option(1, "--replicates", help="Repeat every simulated study with R independent "
+                                   "seeds (1-50): the report draws each target against the R estimates, and each "
+                                   "record gains the fraction of replicate studies that pass."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table (the disclaimer stays)."),
 ) -> None:
@@ -266,7 +360,7 @@ def validate(
             console=stderr, disable=quiet or json_output, transient=False,
         ) as bar:
             task = bar.add_task("validating", total=1.0)
-            result = run_validation(list(only) if only else None, seed=seed, scale=scale,
+            result = run_validation(list(only) if only else None, seed=seed, scale=scale, replicates=replicates,
                                     progress=lambda f, m="": bar.update(task, completed=min(max(f, 0.0), 1.0),
                                                                         description=m or "validating"))
         summary = jsonable(result.as_dict())
@@ -371,11 +465,16 @@ def calibrate(
     scale: float = typer.Option(1.0, "--scale", help="Shrink every study's N (0-1] for a quick run."),
     only: list[str] = typer.Option(None, "--only", help="Fit only the steps of these parameters (repeatable)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the simulated studies (common random numbers)."),
+    from_scratch: bool = typer.Option(False, "--from-scratch", help="Start every plan parameter at its uncalibrated "
+                                      "default instead of the shipped calibration (use with --sweeps 2)."),
+    sweeps: int = typer.Option(1, "--sweeps", help="Passes over the plan (1-5); later passes refit each step with "
+                                                   "every other parameter at its latest value."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a non-empty output directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table."),
 ) -> None:
     """Fit the whole model's effect-size parameters to the published targets (sequential grid posteriors)."""
-    from ..calibrate.whole_effects import PLAN, calibrate_whole, write_calibration
+    from ..calibrate.whole_effects import PLAN, calibrate_whole, compare_with, write_calibration
+    from ..model.library import whole_calibration
     from ..io.outdir import check_output_dir, staged_output_dir
     from ..io.writers import jsonable, write_json
     from ..scenario.spec import _did_you_mean
@@ -391,13 +490,17 @@ def calibrate(
             raise SpecError(f"The '--scale' must be in (0, 1]. Got {scale!r} instead.")
         if not 3 <= grid <= 41:
             raise SpecError(f"The '--grid' must be between 3 and 41 points. Got {grid!r} instead.")
+        if not 1 <= sweeps <= 5:
+            raise SpecError(f"The '--sweeps' must be between 1 and 5. Got {sweeps!r} instead.")
         check_output_dir(out, overwrite=overwrite)
         steps = tuple(s for s in PLAN if not only or s.parameter.name in only)
         with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                       console=stderr, disable=quiet, transient=False) as bar:
             task = bar.add_task("calibrating", total=1.0)
-            result = calibrate_whole(n_grid=grid, scale=scale, seed=seed, steps=steps,
+            result = calibrate_whole(n_grid=grid, scale=scale, seed=seed, steps=steps, from_scratch=from_scratch,
+                                     sweeps=sweeps,
                                      progress=lambda f, m="": bar.update(task, completed=f, description=m))
+        result["comparison_with_shipped"] = compare_with(result, whole_calibration())
         with staged_output_dir(out, overwrite=overwrite) as stage:
             write_json(jsonable(result), stage / "calibration.json")
             roles = stage / "roles.toml"
@@ -408,13 +511,24 @@ def calibrate(
             write_calibration(result, stage / "whole.toml", roles)
     if not quiet:
         table = Table(title="Calibration of the whole model (effect sizes)")
-        for col in ("Parameter", "Best", "95 % credible", "Fitted to", "Held out", "Identified"):
+        for col in ("Parameter", "Best", "95 % credible", "Shipped", "Within", "Fitted to", "Held out", "Identified"):
             table.add_column(col)
+        shipped = {c["parameter"]: c for c in result["comparison_with_shipped"]}
         for f in result["fits"]:
+            c = shipped.get(f["parameter"])
             table.add_row(f["parameter"], _fmt(f["best"]), f"{_fmt(f['credible_95'][0])} to "
-                          f"{_fmt(f['credible_95'][1])}", ", ".join(f["fitted_targets"]),
+                          f"{_fmt(f['credible_95'][1])}", _fmt(c["reference_best"]) if c else "-",
+                          ("yes" if c["within"] else "NO") if c else "-", ", ".join(f["fitted_targets"]),
                           ", ".join(f["held_out_targets"]) or "-", "no (flat profile)" if f["profile_flat"] else "yes")
         stdout.print(table)
+    if result["warnings"]:
+        # never silently accepted: printed even with --quiet, and kept in calibration.json
+        warn = Table(title="Fits the data do not pin down (values are choices, not estimates)")
+        for col in ("Parameter", "Problem", "Detail"):
+            warn.add_column(col)
+        for w in result["warnings"]:
+            warn.add_row(w["parameter"], w["problem"], w["detail"])
+        stderr.print(warn)
     stdout.print(f"Wrote whole.toml, roles.toml and calibration.json to {out}/ (copy whole.toml and roles.toml "
                  "into src/pnisim/data/calibration/ to ship them).", markup=False)
     stdout.print(DISCLAIMER, style="bold yellow", markup=False)

@@ -128,8 +128,11 @@ def _as_2d(name: str, arr, n_ind: int, width: int, default: np.ndarray) -> np.nd
 
 
 def _atol_vector(model: Model, y0: np.ndarray, solver: Solver) -> np.ndarray:
-    """Absolute tolerance per state: ``solver.atol`` times the state's typical magnitude."""
-    scale = np.max(np.abs(y0), axis=0)
+    """Absolute tolerance per state: ``solver.atol`` times the state's typical magnitude (its declared scale or
+    its magnitude in the model's initial state). Never taken from the batch, so an individual's numbers do not
+    depend on who else is in its batch (chunked, resumed and distributed runs agree bit for bit)."""
+    del y0
+    scale = np.abs(model.initial_state()).astype(float)
     for i, s in enumerate(model.states):
         scale[i] = max(scale[i], s.state.scale or 0.0, 1e-12)
     return np.ascontiguousarray(solver.atol * scale)

@@ -26,6 +26,7 @@ import xarray as xr
 from ..engine.simulate import Event, Solver, simulate
 from ..model.compose import Model
 from . import units as U
+from ..errors import ResourceLimitError
 from .spec import (
     MEMORY_LIMIT,
     Bolus,
@@ -35,10 +36,11 @@ from .spec import (
     load_default_text,
     load_scenario,
     loads_scenario,
+    result_bytes,
 )
 
-__all__ = ["RunPlan", "plan", "run_scenario", "default_scenario", "scenario_events", "draw_parameters",
-           "CHUNK_SIZE"]
+__all__ = ["RunPlan", "plan", "run_scenario", "run_chunk", "with_time_coords", "default_scenario",
+           "scenario_events", "draw_parameters", "CHUNK_SIZE"]
 
 #: Individuals per engine call (and per progress report).
 CHUNK_SIZE = 1000
@@ -243,42 +245,66 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
     at most 1,000 individuals, and at the end.
     """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    need = result_bytes(s)
+    if need > MEMORY_LIMIT:
+        raise ResourceLimitError(
+            f"The 'size' of [population] and the [run] sampling would hold about {need / 2**30:.3g} GiB of results "
+            f"in memory; the limit is {MEMORY_LIMIT / 2**30:.3g} GiB. Stream the results to disk chunk by chunk "
+            f"(pnisim run --stream, or pnisim.scenario.stream.stream_scenario), sample less often or keep fewer "
+            f"outputs. Got size {s.population.size} and sampling {str(s.run.sampling)!r} instead.")
     p = plan(s)
     report: Progress = progress or (lambda fraction, message: None)
     n = p.n_individuals
-    single = n == 1
     chunk = _chunk_size(p)
-    keep = list(p.outputs)
     parts: list[xr.Dataset] = []
-    burn_failed = 0
     for lo in range(0, n, chunk):
         hi = min(n, lo + chunk)
-        sl = slice(lo, hi)
-        who = f"{n} individual(s)" if chunk >= n else f"individuals {lo + 1}-{hi} of {n}"
-        if p.burn_in_h > 0:
-            report(lo / n, f"Burn-in of {_hours(p.burn_in_h)} for {who}")
-            y0, burn_status = _burn_in(p, sl, solver, single)
-        else:
-            y0 = None if p.initial_state is None else p.initial_state[sl]
-            burn_status = np.zeros(hi - lo, dtype=np.int64)
-        report((lo + 0.1 * (hi - lo)) / n,
-               f"Main run of {_hours(float(p.t_out[-1] - p.t0))} for {who}")
-        ds = simulate(
-            p.model, p.t_out, parameters=p.parameters[sl], initial_state=y0, inputs=p.inputs[sl],
-            events=p.events[sl], solver=solver, keep_states=_needs_states(p), seed=p.seed,
-            provenance=p.provenance, individual_ids=p.individual_ids[sl], raise_on_failure=single,
-        )
-        status = np.where(burn_status != 0, burn_status, ds["status"].values)
-        burn_failed += int(np.sum(burn_status != 0))
-        # Rebuilt rather than ds[keep]: keeps the requested order and the per-individual parameter coordinates.
-        ds = xr.Dataset({v: ds[v] for v in [*keep, "status"]}, coords=ds.coords, attrs=ds.attrs)
-        ds["status"] = ds["status"].copy(data=status)
-        parts.append(ds)
+        parts.append(run_chunk(p, lo, hi, solver=solver, report=report))
         report(hi / n, f"Simulated {hi} of {n} individual(s)")
     out = parts[0] if len(parts) == 1 else xr.concat(
         parts, dim="individual", data_vars="minimal", coords="minimal", compat="override",
         combine_attrs="override",
     )
+    out = with_time_coords(out, p)
+    out.attrs["failed_individuals"] = int(np.sum(out["status"].values != 0))
+    out.attrs["burn_in_failed_individuals"] = int(sum(x.attrs["burn_in_failed_individuals"] for x in parts))
+    report(1.0, "Done")
+    return out
+
+
+def run_chunk(p: RunPlan, lo: int, hi: int, *, solver: Solver = Solver(),
+              report: Progress | None = None) -> xr.Dataset:
+    """Individuals ``lo``..``hi``-1 of a plan: burn-in, then the recorded run; the kept outputs and ``status``
+    (a failed burn-in's status wins). Each individual is independent, so any chunking gives the same numbers."""
+    report = report or (lambda fraction, message: None)
+    n = p.n_individuals
+    single = n == 1
+    sl = slice(lo, hi)
+    who = f"{n} individual(s)" if hi - lo >= n else f"individuals {lo + 1}-{hi} of {n}"
+    if p.burn_in_h > 0:
+        report(lo / n, f"Burn-in of {_hours(p.burn_in_h)} for {who}")
+        y0, burn_status = _burn_in(p, sl, solver, single)
+    else:
+        y0 = None if p.initial_state is None else p.initial_state[sl]
+        burn_status = np.zeros(hi - lo, dtype=np.int64)
+    report((lo + 0.1 * (hi - lo)) / n, f"Main run of {_hours(float(p.t_out[-1] - p.t0))} for {who}")
+    ds = simulate(
+        p.model, p.t_out, parameters=p.parameters[sl], initial_state=y0, inputs=p.inputs[sl],
+        events=p.events[sl], solver=solver, keep_states=_needs_states(p), seed=p.seed,
+        provenance=p.provenance, individual_ids=p.individual_ids[sl], raise_on_failure=single,
+    )
+    status = np.where(burn_status != 0, burn_status, ds["status"].values)
+    # rebuilt rather than ds[keep]: keeps the requested order and the per-individual parameter coordinates
+    ds = xr.Dataset({v: ds[v] for v in [*p.outputs, "status"]}, coords=ds.coords, attrs=ds.attrs)
+    ds["status"] = ds["status"].copy(data=status)
+    if any(p.arms):
+        ds = ds.assign_coords(arm=("individual", np.array(p.arms[sl], dtype=object), {"long_name": "arm"}))
+    ds.attrs["burn_in_failed_individuals"] = int(np.sum(burn_status != 0))
+    return ds
+
+
+def with_time_coords(out: xr.Dataset, p: RunPlan) -> xr.Dataset:
+    """Clock-time and day coordinates of the time axis, and the plan's provenance."""
     t = out["time"].values
     out = out.assign_coords(
         clock_time=("time", np.round(np.mod(t, 24.0), 9),
@@ -286,12 +312,7 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
         day=("time", np.floor(np.round(t, 9) / 24.0).astype(np.int64),
              {"units": "d", "long_name": "day of the run (0 = first)"}),
     )
-    if any(p.arms):
-        out = out.assign_coords(arm=("individual", np.array(p.arms, dtype=object), {"long_name": "arm"}))
     out.attrs.update(p.provenance)
-    out.attrs["failed_individuals"] = int(np.sum(out["status"].values != 0))
-    out.attrs["burn_in_failed_individuals"] = burn_failed
-    report(1.0, "Done")
     return out
 
 

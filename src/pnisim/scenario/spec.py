@@ -65,6 +65,7 @@ __all__ = [
     "EXPOSURE_TYPES",
     "PHENOTYPES",
     "MEMORY_LIMIT",
+    "result_bytes",
     "Pulse",
     "Level",
     "Bolus",
@@ -126,6 +127,10 @@ PHENOTYPES: dict[str, dict[str, float]] = {
     **{name: {k: o.value for k, o in autoimmune.DISEASES[key].items()}
        for name, key in (("ra", "ra"), ("sle", "sle"), ("ms", "ms"), ("ibd", "ibd"))},
 }
+
+
+#: The presets as written above, before the calibration replaces fitted values (``pnisim calibrate --from-scratch``).
+UNCALIBRATED_PHENOTYPES = {k: dict(v) for k, v in PHENOTYPES.items()}
 
 
 def _calibrated_presets() -> None:
@@ -358,6 +363,10 @@ class RunSpec(_Spec):
     sampling: Quantity = Field(_q("10 min"), description="output interval (> 0, <= duration)")
     outputs: list[str] | None = Field(None, description="observables and/or states to keep; default: all observables")
     keep_states: Annotated[bool, Field(strict=True)] = Field(False, description="also keep every state variable")
+    fast_states: Literal["integrate", "quasi-steady"] = Field(
+        "integrate", description="'quasi-steady' holds the model's minutes-scale relaxations (autonomic tone, "
+                                 "peripheral cortisol, StARp) at their quasi-steady state: 2-3x faster over weeks, "
+                                 "but the cortisol day curve is not faithful (pnisim.model.reduce)")
 
     # Magnitudes in hours (valid once the scenario validated; the 'what' text only matters for bad units).
     @property
@@ -1136,7 +1145,12 @@ class Scenario(_Spec):
 
     def get_model(self) -> Model:
         """The model this scenario runs (cached by the library)."""
-        return _get_model(self.model)
+        model = _get_model(self.model)
+        if self.run.fast_states == "quasi-steady":
+            from ..model.library import for_long_runs
+
+            model = for_long_runs(model)
+        return model
 
     def person_parameters(self) -> dict[str, float]:
         """The person's parameter values that differ from the model's (qualified name -> value in its unit):
@@ -1254,7 +1268,7 @@ def _check_scenario(s: Scenario) -> None:
         raise SpecError(
             f"The 'sampling' of [run] must be <= the run's 'duration' ({r.duration}). Got {str(r.sampling)!r} instead."
         )
-    known = model.observable_names + model.state_names
+    known = model.observable_names + model.state_names + model.algebraic_names
     if r.outputs is not None:
         seen: set[str] = set()
         for k, out in enumerate(r.outputs):
@@ -1296,21 +1310,37 @@ def _check_scenario(s: Scenario) -> None:
     for arm in s.arm_names():
         _check_no_overlap(s.exposures_of_arm(arm), win)
 
-    # -- memory, before anything runs (the engine keeps every state while integrating)
+    # -- memory, before anything runs. What any run holds at once: one person's engine arrays (the engine keeps
+    # every state while integrating) and the N x P parameter matrix of the whole population. Holding every
+    # result in memory as well is checked by run_scenario (a streamed run keeps one chunk at a time).
     n_times = duration / sampling + 1
-    n_out = len(r.outputs) if r.outputs is not None else len(model.observable_names)
-    n_vars = n_out + (len(model.state_names) if r.keep_states else 0)
     per_person_engine = 16.0 * n_times * (len(model.observable_names) + 2 * len(model.state_names))
     n_people = s.population.size * len(s.arm_names())
-    need = 16.0 * n_people * n_times * n_vars  # engine.simulate.estimate_bytes, in floats
-    if not need <= MEMORY_LIMIT or not per_person_engine <= MEMORY_LIMIT:
+    plan_bytes = 8.0 * n_people * (len(model.parameter_names) + len(model.input_names))
+    if not per_person_engine <= MEMORY_LIMIT:
         times = _show(math.floor(n_times) if math.isfinite(n_times) else n_times)
         raise ResourceLimitError(
-            f"The 'size' of [population] and the [run] sampling need about {_gib(max(need, per_person_engine))} for "
-            f"{n_people} individuals ({len(s.arm_names())} arm(s)) x {times} output times x {n_vars} variables; the "
-            f"limit is {_gib(MEMORY_LIMIT)}. Sample less often, keep fewer outputs, or split the population. "
-            f"Got size {s.population.size} and sampling {str(r.sampling)!r} instead."
+            f"The [run] sampling needs about {_gib(per_person_engine)} per individual ({times} output times x "
+            f"{len(model.observable_names) + len(model.state_names)} variables while integrating); the limit is "
+            f"{_gib(MEMORY_LIMIT)}. Sample less often or shorten the run. Got sampling {str(r.sampling)!r} and "
+            f"duration {str(r.duration)!r} instead."
         )
+    if not plan_bytes <= MEMORY_LIMIT / 2:
+        raise ResourceLimitError(
+            f"The 'size' of [population] needs about {_gib(plan_bytes)} for the per-individual parameters alone "
+            f"({n_people} individuals, {len(s.arm_names())} arm(s), x {len(model.parameter_names)} parameters); "
+            f"the limit is {_gib(MEMORY_LIMIT / 2)} (half of {_gib(MEMORY_LIMIT)}). Split the population into "
+            f"several runs with different seeds. Got size {s.population.size} instead."
+        )
+
+
+def result_bytes(s: Scenario) -> float:
+    """Bytes of a scenario's results held in memory at once (engine.simulate.estimate_bytes over everyone)."""
+    model = s.get_model()
+    r = s.run
+    n_out = len(r.outputs) if r.outputs is not None else len(model.observable_names)
+    n_vars = n_out + (len(model.state_names) if r.keep_states else 0)
+    return 16.0 * s.population.size * len(s.arm_names()) * r.n_times() * n_vars
 
 
 def _check_no_overlap(exposures: list, win: RunWindow) -> None:

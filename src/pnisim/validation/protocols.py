@@ -116,6 +116,21 @@ def _ok(ds) -> np.ndarray:
     return ds["status"].values == 0
 
 
+def curve(x, sim: np.ndarray, x_data, data, *, x_label: str, y_label: str, data_sd=None, n_data=None) -> dict:
+    """What the report draws for a time-course target: the simulated individuals' 5-95 % band, quartiles and mean
+    curve against the data (group means, with ±SD when given). Kept in the record (JSON-able)."""
+    q = np.nanpercentile(sim, [5, 25, 50, 75, 95], axis=0)
+    out = {"x": np.asarray(x, float).tolist(), "x_label": x_label, "y_label": y_label, "n_sim": int(sim.shape[0]),
+           "sim_mean": np.nanmean(sim, axis=0).tolist(), **{f"sim_p{k}": v.tolist() for k, v in
+                                                              zip((5, 25, 50, 75, 95), q)},
+           "data_x": np.asarray(x_data, float).tolist(), "data_y": np.asarray(data, float).tolist()}
+    if data_sd is not None:
+        out["data_sd"] = np.asarray(data_sd, float).tolist()
+    if n_data is not None:
+        out["n_data"] = int(n_data)
+    return out
+
+
 # ================================================================================================ HPA axis
 @protocol("cortisol_diurnal_peak", "cortisol_diurnal_nadir", "cortisol_awakening_response")
 def diurnal(t: Target, st: Studies) -> list[Record]:
@@ -157,8 +172,15 @@ def day_curve(t: Target, st: Studies) -> list[Record]:
         value = rel_rmse(np.arange(sim.shape[0]))
         ci = bootstrap_ci(rel_rmse, sim.shape[0], seed=st.seed + 7)
         what = "shape (each curve over its own 24-h mean)" if shape else "level"
+        order = np.argsort(hours)
+        if shape:  # each curve over its own 24-h mean, as compared
+            drawn = curve(clock, sim / sim.mean(axis=0).mean(), hours[order], (obs / obs.mean())[order],
+                          x_label="clock time (h)", y_label="serum cortisol / 24-h mean")
+        else:
+            drawn = curve(clock, sim, hours[order], obs[order], x_label="clock time (h)",
+                          y_label="serum cortisol (nmol/L)")
         out.append(compare(t, f"RMSE of the 24-h mean serum cortisol curve / mean of the data ({what})", value, ci,
-                           part=part, target=0.0, tolerance=(0.0, 0.30), unit="1",
+                           part=part, target=0.0, tolerance=(0.0, 0.30), unit="1", extra={"curve": drawn},
                            note="pnisim's acceptance level for a digitised group-mean curve",
                            design=f"mean curve of {sim.shape[0]} healthy adults (day 2) against the digitised "
                                   f"group means of {part}, compared on {what}"))
@@ -227,11 +249,14 @@ def nelson(t: Target, st: Studies) -> list[Record]:
     def when(y):
         return lambda idx: float(times[int(np.argmax(y[idx].mean(axis=0)))] - onset)
     out = []
+    drawn = curve(times, sim, times, data.mean(axis=0), data_sd=data.std(axis=0, ddof=1), n_data=len(ids),
+                  x_label="minutes from the start of sampling (stressor at 30)", y_label="serum cortisol (nmol/L)")
     for part, fn, unit, metric in (("peak_ratio", ratio, "1", "peak / value at stressor onset (mean curve)"),
                                    ("peak_time", when, "min", "peak time after stressor onset (mean curve)")):
         tv, tci = fn(data)(np.arange(len(ids))), bootstrap_ci(fn(data), len(ids), seed=st.seed + 11)
         sv, sci = fn(sim)(np.arange(sim.shape[0])), bootstrap_ci(fn(sim), sim.shape[0], seed=st.seed + 12)
         out.append(compare(t, metric, sv, sci, part=part, target=tv, target_ci=tci, unit=unit,
+                           extra={"curve": drawn} if part == "peak_ratio" else None,
                            design=f"{sim.shape[0]} healthy adults, Trier-type stressor 30 min into 140 min of "
                                   f"sampling (clock time assumed 14:00), serum cortisol at the data's sampling "
                                   f"times; target CI: bootstrap over the 15 subjects"))
@@ -260,8 +285,12 @@ def lps_curve(t: Target, st: Studies) -> list[Record]:
         n = y.shape[0]
         design = (f"{n} healthy adults with between-person variability, 2 ng/kg LPS at 08:00, mean curve sampled "
                   f"every 10 min; target CI from the data's SD at its peak (n = 20)")
+        window = (time >= -1.0) & (time <= 12.0)
+        drawn = curve(time[window], y[:, window], d["time_h"], mean, data_sd=sd, n_data=t.n or 20,
+                      x_label="hours after the LPS bolus", y_label=f"{label} (pg/mL)")
         out.append(compare(t, f"peak of the mean {label} curve", peak(np.arange(n)),
                            bootstrap_ci(peak, n, seed=st.seed + 13), part=f"{var}_peak", unit="pg/mL",
+                           extra={"curve": drawn},
                            target=float(mean[k]), target_ci=(float(mean[k] - half), float(mean[k] + half)),
                            design=design))
         tk = float(d["time_h"][k])

@@ -60,10 +60,22 @@ class ValidationResult:
                 "disclaimer": DISCLAIMER}
 
 
-def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
+#: Seed step between replicate validations (far from the per-protocol seed offsets, so studies never coincide).
+REPLICATE_SEED_STEP = 7919
+
+
+def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0, replicates: int = 1,
              progress: Callable[[float, str], None] | None = None) -> ValidationResult:
     """Simulate each target (all shipped targets, or ``ids``) and compare; a target without a protocol or whose
-    study fails is recorded as such, never dropped."""
+    study fails is recorded as such, never dropped.
+
+    ``replicates`` > 1 repeats every simulated study with independent seeds: the records are those of the first
+    (seed ``seed``), and each numeric record also carries ``extra["replicates"]`` (the estimate of every
+    replicate study, the simulated distribution the report draws) and ``extra["replicate_pass_fraction"]`` (how
+    often a study like the source's would pass)."""
+    if not (isinstance(replicates, int) and 1 <= replicates <= 50):
+        raise SpecError(f"The number of validation replicates must be an integer from 1 to 50. Got {replicates!r} "
+                        "instead.")
     targets = load_targets()
     known = [t.id for t in targets]
     if ids:
@@ -77,8 +89,35 @@ def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
     if not (0 < scale <= 1):
         raise SpecError(f"The 'scale' of the validation must be in (0, 1]. Got {scale!r} instead.")
     report = progress or (lambda f, m: None)
+    runs = []
+    for rep in range(replicates):
+        def sub(f, m, rep=rep):
+            report((rep + f) / replicates, m if replicates == 1 else f"replicate {rep + 1}/{replicates}: {m}")
+        runs.append(_run_targets(targets, Studies(seed=seed + REPLICATE_SEED_STEP * rep, scale=scale,
+                                                  progress=None), sub))
+    records = runs[0]
+    if replicates > 1:
+        for i, r in enumerate(records):
+            reps = [run[i] for run in runs if i < len(run) and run[i].id == r.id]
+            vals = [x.simulated for x in reps if isinstance(x.simulated, float) and math.isfinite(x.simulated)]
+            if isinstance(r.simulated, float) and len(vals) == replicates:
+                r.extra["replicates"] = vals
+                r.extra["replicate_pass_fraction"] = sum(bool(x.passed) for x in reps) / replicates
+    roles = load_roles()
+    for r in records:
+        r.role = "fitted" if r.target_id in roles else "held-out"
+        if r.role == "fitted":
+            r.extra.setdefault("fitted_by", roles[r.target_id])
+    report(1.0, "done")
+    meta = {"pnisim_version": __version__, "seed": seed, "scale": scale, "replicates": replicates,
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+            "targets_file": "pnisim/data/evidence/targets.csv", "roles_file": "pnisim/data/calibration/roles.toml"}
+    return ValidationResult(records, targets, meta)
+
+
+def _run_targets(targets: list[Target], studies: Studies, report: Callable[[float, str], None]) -> list[Record]:
     k = [0]
-    studies = Studies(seed=seed, scale=scale, progress=lambda m: report(k[0] / max(len(targets), 1), m))
+    studies.report = lambda m: report(k[0] / max(len(targets), 1), m)
     records: list[Record] = []
     for k[0], t in enumerate(targets):
         report(k[0] / len(targets), f"target {t.id}")
@@ -95,13 +134,4 @@ def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
                                   t.ci, None, None, None, "error", "", "", f"{type(exc).__name__}: {exc}",
                                   t.source, t.grade, t.kind,
                                   extra={"traceback": traceback.format_exc(limit=3)}))
-    roles = load_roles()
-    for r in records:
-        r.role = "fitted" if r.target_id in roles else "held-out"
-        if r.role == "fitted":
-            r.extra.setdefault("fitted_by", roles[r.target_id])
-    report(1.0, "done")
-    meta = {"pnisim_version": __version__, "seed": seed, "scale": scale,
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-            "targets_file": "pnisim/data/evidence/targets.csv", "roles_file": "pnisim/data/calibration/roles.toml"}
-    return ValidationResult(records, targets, meta)
+    return records

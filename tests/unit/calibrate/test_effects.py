@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from pnisim.calibrate.effects import EffectProblem, applied, grid_fit, phenotype_values
 from pnisim.calibrate.problem import FitParameter
-from pnisim.calibrate.whole_effects import PLAN
+from pnisim.calibrate.whole_effects import PLAN, Step, calibrate_whole, fit_warnings, uncalibrated_values
 from pnisim.cli.main import app
 from pnisim.errors import SpecError
 from pnisim.model.library import get_model
@@ -64,3 +64,37 @@ def test_cli_calibrate_refuses_bad_input(tmp_path):
     res = CliRunner().invoke(app, ["calibrate", "--grid", "2", "--out", str(tmp_path / "c")])
     assert res.exit_code == 2 and "between 3 and 41" in res.output
     assert not (tmp_path / "c").exists()
+
+
+def test_a_parameter_the_targets_do_not_see_is_reported_not_identifiable():
+    """Issue 5 §7: fitting massage's antidepressant action to the CRP effect of sleep disturbance (which never
+    involves massage) must come back flagged, never as an estimate."""
+    step = Step(FitParameter("treatments.massage_mood", 0.1, 1.5, "log"), ("sleep_crp",), (), "deliberately blind")
+    res = calibrate_whole(n_grid=3, scale=0.2, steps=(step,))
+    (w,) = res["warnings"]
+    assert w["parameter"] == "treatments.massage_mood" and w["problem"] == "not identifiable"
+    assert res["fits"][0]["profile_flat"] and "sleep_crp" in w["detail"]
+
+
+def test_fit_warnings_name_the_bound_a_best_value_sits_on(fit):
+    d = {**fit.as_dict(), "fitted_targets": ["sleep_crp"], "profile_flat": False, "at_bound": True,
+         "best": SLEEP.upper}
+    (w,) = fit_warnings([d])
+    assert w["problem"] == "at the upper bound" and "0.2" in w["detail"]
+
+
+def test_from_scratch_starts_uncalibrated_and_compares_with_the_shipped_fit(tmp_path):
+    start = uncalibrated_values()
+    assert start["low_grade_inflammation.sleep_gain"] == 0.15  # the Vgontzas 2004 placeholder, not the fitted 0.03
+    assert start["phenotype:obesity:gut.dys_set"] == 0.0       # obesity preset before calibration has no dysbiosis
+    res = CliRunner().invoke(app, ["calibrate", "--only", "low_grade_inflammation.sleep_gain", "--from-scratch",
+                                   "--scale", "0.4", "--grid", "5", "--quiet", "--out", str(tmp_path / "c")])
+    assert res.exit_code == 0, res.output
+    import json
+
+    out = json.loads((tmp_path / "c" / "calibration.json").read_text())
+    assert out["provenance"]["start"] == "uncalibrated defaults"
+    (row,) = out["comparison_with_shipped"]
+    assert row["parameter"] == "low_grade_inflammation.sleep_gain" and row["within"], row
+    res = CliRunner().invoke(app, ["calibrate", "--sweeps", "0", "--out", str(tmp_path / "d")])
+    assert res.exit_code == 2 and "'--sweeps' must be between 1 and 5" in res.output

@@ -101,3 +101,25 @@ def test_each_record_is_marked_fitted_or_held_out_from_the_roles_file():
     c = res.counts()
     assert c["fitted"]["targets_judged"] == 1 and c["held-out"]["targets_judged"] == 1
     assert all(r.as_dict()["role"] in ("fitted", "held-out") for r in res.records)
+
+
+def test_replicates_give_each_target_its_simulated_distribution_and_the_report_draws_it():
+    """Issue 5 'the report plots each target against its simulated distribution': with replicates every numeric
+    record carries the estimates of R independent studies; time-course targets carry the population's bands."""
+    from pnisim.validation.report import curve_figure, target_figure
+
+    res = validate(["lps_bolus_timecourse", "crp_halflife"], scale=0.5, replicates=3)
+    by = {r.id: r for r in res.records}
+    peak = by["lps_bolus_timecourse:tnf_peak"]
+    reps = peak.extra["replicates"]
+    assert len(reps) == 3 and reps[0] == peak.simulated and len(set(reps)) == 3  # independent seeds differ
+    assert 0.0 <= peak.extra["replicate_pass_fraction"] <= 1.0
+    c = peak.extra["curve"]  # Windoloski 2024 n = 20 TNF means against the simulated 5-95 % band
+    assert c["n_data"] == 20 and len(c["x"]) == len(c["sim_p5"]) == len(c["sim_p95"])
+    assert np.all(np.asarray(c["sim_p5"]) <= np.asarray(c["sim_p95"]))
+    assert max(c["data_y"]) == pytest.approx(peak.target)
+    assert target_figure(res.records).axes and curve_figure(res.records).axes
+    html = render_validation_report(res)
+    assert "over 3 replicate studies" in html and "Time courses against the simulated population" in html
+    with pytest.raises(SpecError, match="replicates must be an integer from 1 to 50. Got 0"):
+        validate(["cbt_cost"], replicates=0)
