@@ -178,9 +178,9 @@ def render_validation_report(result) -> str:
                   f"({_pct(c[role]['target_pass_rate'])}), {c[role]['passed']} of "
                   f"{c[role]['passed'] + c[role]['failed']} records.</p>" for role in ("fitted", "held-out"))
         + "<p>Each target is simulated with a design that mirrors its source (population, N, timing, metric, "
-        "measurement error). Most coupling sizes are grade C placeholders until calibration (issue 5); failures "
-        "are listed with the known reason.</p>"
-        f"<h2>Targets against simulation</h2><p>Shaded: the distribution of the simulated estimate "
+        "measurement error). Targets marked fitted set parameters through <code>pnisim calibrate</code>; held-out "
+        "targets were never used for fitting. Failures are listed with the known reason.</p>"
+        "<h2>Targets against simulation</h2><p>Shaded: the distribution of the simulated estimate "
         + (f"over {reps} replicate studies with independent seeds (ticks: each study's estimate); the table gives "
            "the fraction of replicate studies that pass." if reps > 1 else "implied by its 95 % CI (normal "
            "approximation); <code>pnisim validate --replicates R</code> draws R independent replicate studies "

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,10 +78,8 @@ def test_huge_population_in_memory_points_to_streaming():
 def test_killed_run_resumes_from_completed_chunks(tmp_path, in_memory):
     """SIGKILL a streamed `pnisim run` after its first chunks are written; the same command finishes the rest,
     leaves the finished chunks untouched and ends with the uninterrupted run's numbers."""
-    path = tmp_path / "s.json"
-    path.write_text(json.dumps(spec(size=7, days=12)), encoding="utf-8")
-    spec_file = tmp_path / "s.yaml"  # JSON is YAML
-    path.rename(spec_file)
+    spec_file = tmp_path / "s.yaml"
+    spec_file.write_text(json.dumps(spec(size=7, days=12)), encoding="utf-8")  # JSON is YAML
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "pnisim.cli.main", "run", str(spec_file), "--stream", "--chunk-size", "1",
            "--out", str(out), "--quiet"]
