@@ -105,9 +105,11 @@ def simulate_chunk(scenario_json: str, lo: int, hi: int, solver: Solver, keep: s
 
 
 # ------------------------------------------------------------------------------------------- the store
-def _store_attrs(p: RunPlan, scenario: Scenario, chunk: int, keep: str) -> dict:
+def _store_attrs(p: RunPlan, scenario: Scenario, chunk: int, keep: str, solver: Solver) -> dict:
     attrs = {k: v for k, v in p.provenance.items()}
     attrs.update({"pnisim_store_format": STORE_FORMAT, "chunk_size": int(chunk), "keep": keep,
+                  "solver": f"{solver.method}, rtol {solver.rtol:g}, atol {solver.atol:g}, max_steps "
+                            f"{solver.max_steps}, h_max {solver.h_max:g}",
                   "n_individuals": int(p.n_individuals), "spec_hash": scenario.spec_hash(),
                   "disclaimer": "Research use only, not medical advice."})
     return attrs
@@ -158,7 +160,7 @@ def _check_existing(store: Path, attrs: dict) -> bool:
         return False
     if have.get("pnisim_store_format") != STORE_FORMAT or not have.get("ready"):
         return False
-    for key in ("spec_hash", "chunk_size", "keep", "n_individuals"):
+    for key in ("spec_hash", "chunk_size", "keep", "n_individuals", "solver"):
         if have.get(key) != attrs[key]:
             raise SpecError(
                 f"The results store {str(store)!r} was written by another run ({key} {have.get(key)!r}); this run "
@@ -228,7 +230,7 @@ def stream_scenario(scenario: Scenario, out: str | os.PathLike, *, chunk_size: i
             f"{MEMORY_LIMIT / 2**30:.3g} GiB. Use smaller chunks or sample less often. Got chunk_size {chunk_size} "
             "instead.")
     n_chunks = math.ceil(n / chunk)
-    attrs = _store_attrs(p, scenario, chunk, keep)
+    attrs = _store_attrs(p, scenario, chunk, keep, solver)
     if not _check_existing(store, attrs):
         import shutil
 

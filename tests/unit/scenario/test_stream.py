@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from pnisim.engine.simulate import Solver
 from pnisim.errors import ResourceLimitError, SpecError
 from pnisim.scenario.build import run_scenario
 from pnisim.scenario.spec import parse_scenario
@@ -65,6 +66,8 @@ def test_a_store_of_another_run_is_refused_not_mixed(tmp_path):
         stream_scenario(other, tmp_path, chunk_size=3)
     with pytest.raises(SpecError, match="chunk_size"):
         stream_scenario(parse_scenario(spec()), tmp_path, chunk_size=2)
+    with pytest.raises(SpecError, match="solver.*rtol 1e-05"):  # other tolerances would mix two runs' numbers
+        stream_scenario(parse_scenario(spec()), tmp_path, chunk_size=3, solver=Solver(rtol=1e-5))
     with pytest.raises(SpecError, match="'keep'.*series, summaries, both.*'everything'"):
         stream_scenario(parse_scenario(spec()), tmp_path, keep="everything")
 
