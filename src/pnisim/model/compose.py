@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
+from sympy.core.parameters import evaluate
 
 from ..errors import ModelDefinitionError, SpecError
 from .core import TIME, Coupling, Input, Module, Observable, Parameter, State, Symbols, time_factor
@@ -273,7 +274,17 @@ def compose(
 
     ``overrides`` replaces published parameter values (``"module.name"``) with re-fitted ones and records their
     provenance. ``observables`` adds model-level readouts over the composed states.
+
+    Expressions are built unevaluated: renaming symbols and substituting ports needs no algebra, and sympy's
+    automatic evaluation (its assumption queries) was most of the start-up time of a run (issue 6: 0.46 s of
+    composing the whole model, now 0.06 s). The kernel's arithmetic is the same; only its operand order may differ.
     """
+    with evaluate(False):
+        return _compose(name, title, modules, couplings, time_unit=time_unit, overrides=overrides,
+                        observables=observables, notes=notes)
+
+
+def _compose(name, title, modules, couplings, *, time_unit, overrides, observables, notes) -> Model:
     overrides = dict(overrides or {})
     mod_names = [m.name for m in modules]
     if len(set(mod_names)) != len(mod_names):
