@@ -8,7 +8,8 @@ Kemeny 2004 (cortisol peak 20-45 min after stressor onset), Nelson TSST data (Pa
 Windoloski 2024 (TNF and IL-6 peaks after 2 ng/kg LPS), Pepys & Hirschfield 2003 (CRP half-life 19 h),
 Moyer 2004 (a single massage leaves cortisol unchanged), and the calibrated effect sizes (Irwin 2016 sleep CRP,
 held-out IL-6; Osimo 2020 depression CRP, TNF, held-out IL-6; Marsland 2017 TNF; Hou 2010 massage; Köhler 2014;
-Milajerdi 2020 probiotic CRP, held-out IL-6 and TNF),
+Milajerdi 2020 probiotic CRP, held-out IL-6 and TNF; Shields 2020 pooled g, held-out harmful-marker change;
+Sanada 2020 mindfulness, held out),
 the library costs (Radhakrishnan 2013 CBT, Addorisio 2019 biologics) and the utility mappings (Kolovos 2017,
 Value Health 2011 HUI-3 from HAQ).
 """
@@ -34,6 +35,9 @@ GUARDED = {
     # the LPS IL-10 peak (fitted: IL-10 clearance) and, held out, the HPA peak order after LPS (hypothalamic relay)
     # and IL-10 after a stressor (beta-adrenergic IL-10 set point)
     "lps_bolus_timecourse:il10_peak", "lps_hpa_order", "tsst_il10",
+    # Shields 2020 pooled g (fitted: CBT's rumination and appraisal cuts) and, held out, its % change of harmful
+    # markers and Sanada 2020's mindfulness effect
+    "psychosocial_immune", "psychosocial_harmful", "mindfulness_inflammation",
 }
 
 
@@ -64,3 +68,6 @@ def test_targets_that_pass_today_keep_passing(result):
     for role in ("fitted", "held-out"):
         rc = c[role]
         print(f"  {role}: {rc['targets_passed']} of {rc['targets_judged']} targets")
+    # issue 5 §4: at least 90 % of fitted and 75 % of held-out targets pass with the shipped calibration
+    assert c["fitted"]["target_pass_rate"] >= 0.90
+    assert c["held-out"]["target_pass_rate"] >= 0.75

@@ -74,6 +74,12 @@ PLAN: tuple[Step, ...] = (
          "the cut of rumination by cognitive therapy sets the immune effect of psychosocial interventions (Shields "
          "2020); mindfulness shares the mechanism, and the % change of harmful markers tests the same fit (fitting "
          "both at once put the parameter at its bound without meeting either)"),
+    Step(FitParameter("psyche.cbt_appraisal", 0.0, 0.3, "lin", unit="1"), ("psychosocial_immune",),
+         ("mindfulness_inflammation", "psychosocial_harmful"),
+         "cognitive restructuring lowers the threat appraised from a given load (Beck 1976); the rumination cut "
+         "runs to its bound (0.95) below the pooled g (Shields 2020), and this second channel of cognitive therapy "
+         "supplies the rest. Fitted after the rumination cut, so the pair sits where the rumination cut is at its "
+         "bound; the two are not separately identifiable from one pooled g (reported by the at-bound warning)"),
     Step(FitParameter("treatments.massage_mood", 0.1, 1.5, "log", unit="1"), ("massage_depression",),
          ("massage_cortisol_single",), "antidepressant action of a massage course (Hou 2010)"),
     Step(FitParameter("treatments.cox_inflammation", 0.02, 0.5, "log", unit="1"), ("antiinflammatory_depression",),

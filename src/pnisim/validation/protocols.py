@@ -57,8 +57,8 @@ KNOWN_GAPS: dict[str, str] = {
     "mdd_tnf": "the MDD presets raise TNF less than IL-6/CRP (TNF rises mostly through the release gain)",
     "cortisol_24h_healthy": "the simulated day curve departs from the digitised group means by more than 30 % RMS",
     "lps_bolus_timecourse": "IL-10 peaks lower and earlier than in Windoloski's data",
-    "psychosocial_harmful": "the default CBT effect on inflammation is about half the pooled one (grade C coupling "
-                            "sizes, to be calibrated)",
+    "psychosocial_harmful": "the model's % change per unit g is about half the pooled one: at the fitted Shields g "
+                            "(0.30) the harmful markers fall about 10 %, at the edge of the +-50 % tolerance",
 }
 
 

@@ -11,6 +11,9 @@ honest design, graded C/D, whose sizes are parameters to be calibrated against m
 * Perseverative cognition prolongs the physiological stress response (Brosschot JF, Gerin W, Thayer JF.
   J Psychosom Res 2006;60:113-124, doi:10.1016/j.jpsychores.2005.06.074): rumination rises with perceived
   stress and depressive symptoms and decays slowly; cognitive therapy (CBT, mindfulness) lowers its gain.
+* Cognitive restructuring (Beck 1976): cognitive therapy also lowers the threat appraised from a given load
+  (``cbt_appraisal``, 0 by default; its size is fitted with the rumination cut to Shields 2020's pooled immune
+  effect by ``pnisim calibrate``, data/calibration/whole.toml).
 * Depressive symptoms rise over weeks with perceived stress, rumination, trauma load and inflammation
   (cytokine -> kynurenine -> mood: Dantzer R et al. 2008 Nat Rev Neurosci 9:46, doi:10.1038/nrn2297; here a
   log IL-6 term, to be replaced by the brain <- immune module); anxiety follows perceived stress and trauma.
@@ -96,6 +99,9 @@ psyche = Module(
         ("a_rum_ps", 2.0, "1", "rumination drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0)}),
         ("a_rum_dep", 1.0, "1", "rumination drive per unit depressive symptoms above rest (logit)", {"bounds": (0.0, 10.0)}),
         ("cbt_rum", 0.5, "1", "fractional cut of the rumination drive under cognitive therapy", {"bounds": (0.0, 1.0)}),
+        ("cbt_appraisal", 0.0, "1", "fractional cut of the threat appraisal of a given load under cognitive therapy "
+         "(cognitive restructuring: Beck AT. Cognitive therapy and the emotional disorders, 1976; CBT lowers "
+         "PSS-10 in stressed adults)", {"bounds": (0.0, 0.9)}),
         ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = population average, "
          "about 1.35 = PHQ-9 12 with rumination feedback)", {"bounds": (-2.0, 4.0)}),
         ("w_ps", 1.2, "1", "depression drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0), "cv": 0.3}),
@@ -155,7 +161,7 @@ def _rates(s):
     support = s.social_support + s.support_offset
     trauma = s.TRA + s.tra_chronic * s.TRC
     appraisal = ((s.stress + s.stress_load) * (1 - s.b_support * support) + s.tra_arousal * trauma) \
-        * (1 + s.g_rum * (s.RUM - RUM_REST)) / (1 + s.resilience)
+        * (1 + s.g_rum * (s.RUM - RUM_REST)) * (1 - s.cbt_appraisal * s.cognitive_therapy) / (1 + s.resilience)
     rum_target = _sigmoid(
         _logit(RUM_REST) + (1 - s.cbt_rum * s.cognitive_therapy) * (s.a_rum_ps * s.PS + s.a_rum_dep * (s.DEP - DEP_REST))
     )
