@@ -214,11 +214,11 @@ class Model:
         for u in self.inputs:
             h.update(f"U|{u.name}|{u.input.default!r}".encode())
         for e in self.equations:
-            h.update(f"E|{e.state}|{sp.srepr(e.expr)}".encode())
+            h.update(f"E|{e.state}|{_structure(e.expr)}".encode())
         for o in self.observables:
-            h.update(f"O|{o.name}|{sp.srepr(o.expr)}".encode())
+            h.update(f"O|{o.name}|{_structure(o.expr)}".encode())
         for a in self.algebraic:
-            h.update(f"A|{a.name}|{sp.srepr(a.expr)}".encode())
+            h.update(f"A|{a.name}|{_structure(a.expr)}".encode())
         self._index["spec_hash"] = h.hexdigest()
         return self._index["spec_hash"]
 
@@ -234,13 +234,35 @@ class Model:
         for u in self.inputs:
             h.update(f"U|{u.name}".encode())
         for e in self.equations:
-            h.update(f"E|{e.state}|{sp.srepr(e.expr)}".encode())
+            h.update(f"E|{e.state}|{_structure(e.expr)}".encode())
         for o in self.observables:
-            h.update(f"O|{o.name}|{sp.srepr(o.expr)}".encode())
+            h.update(f"O|{o.name}|{_structure(o.expr)}".encode())
         for a in self.algebraic:
-            h.update(f"A|{a.name}|{sp.srepr(a.expr)}".encode())
+            h.update(f"A|{a.name}|{_structure(a.expr)}".encode())
         self._index["kernel_hash"] = h.hexdigest()
         return self._index["kernel_hash"]
+
+
+def _structure(expr: sp.Basic) -> str:
+    """The expression tree as text, operands in their stored order (deterministic across processes).
+
+    ``sp.srepr`` sorts the terms of every sum and product first, which rebuilds and evaluates them: that took
+    about a quarter of a second for the whole model on every run (the hash is how a run finds its cached kernel)."""
+    out: list[str] = []
+    stack: list[object] = [expr]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, str):
+            out.append(e)
+        elif e.is_Atom:
+            out.append(f"{type(e).__name__}:{e.name}" if e.is_Symbol else sp.srepr(e))
+        else:
+            out.append(f"{type(e).__name__}(")
+            stack.append(")")
+            for a in reversed(e.args):
+                stack.append(",")
+                stack.append(a)
+    return "".join(out)
 
 
 def _state_symbol(name: str) -> sp.Symbol:

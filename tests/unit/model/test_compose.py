@@ -88,3 +88,18 @@ def test_spec_hash_changes_with_values_kernel_hash_does_not():
     m2 = compose("m", "m", [decay_module(k=2.0)])
     assert m1.spec_hash() != m2.spec_hash()
     assert m1.kernel_hash() == m2.kernel_hash()
+    m3 = compose("m", "m", [decay_module(rate=lambda s: [Rate("x", -s.k * s.x**2, "Eq. 1")])])
+    assert m3.kernel_hash() != m1.kernel_hash()
+
+
+def test_kernel_hash_is_the_same_in_every_process():
+    """The hash is how a second run finds its compiled kernel on disk: it must not depend on Python's per-process
+    string-hash seed (sympy orders some operands by hash)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from pnisim.model.library import get_model; m = get_model('core'); print(m.kernel_hash(), m.spec_hash())"
+    out = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(out) == 1 and len(next(iter(out)).split()) == 2
