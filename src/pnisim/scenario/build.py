@@ -159,9 +159,11 @@ def plan(scenario: Scenario) -> RunPlan:
     # every arm gets the same individuals: arms differ only by their exposures
     parameters = np.tile(draw_parameters(model, person, per_arm, pop.seed, pop.variability), (len(arms), 1))
     inputs = np.tile(model.input_defaults(), (n, 1))
-    arm_events = {arm: scenario_events(scenario, model, arm) for arm in arms}
     # Rounded to 1e-9 h so that e.g. 144 x (10 min) lands exactly on 24 h (clock_time and day stay exact).
     t_out = np.round(run.start_h + np.arange(run.n_times()) * run.sampling_h, 9)
+    # A sampling that does not divide the duration ends the run at the last output time. Events after it (such as
+    # the end of a continuous exposure that lasts the declared duration) cannot show in any output: drop them.
+    arm_events = {arm: [e for e in scenario_events(scenario, model, arm) if e.time <= t_out[-1]] for arm in arms}
     width = max(4, len(str(per_arm - 1)))
     spec_hash = scenario.spec_hash()
     provenance = {

@@ -125,6 +125,19 @@ def test_plan_times_start_at_run_start():
     assert 24.0 in p.t_out  # rounded grid: 102 x 10 min lands exactly on midnight
 
 
+def test_events_after_the_last_output_time_are_dropped():
+    """240 d sampled weekly ends at day 238; a device switched on for the rest of the run must not make the run
+    fail on its switch-off at day 240 (found while simulating a VNS scenario)."""
+    s = scenario(model="whole", run={"duration": "2 d", "burn_in": "0 d", "sampling": "5 h"},
+                 exposures=[{"type": "vns_implanted", "day": 0, "time": "08:00"}])
+    p = plan(s)
+    assert p.t_out[-1] == 45.0
+    times = [e.time for e in p.events[0]]
+    assert times and max(times) <= 45.0 and 8.0 in times
+    ds = run_scenario(s)
+    assert int(ds.status.values[0]) == 0
+
+
 def test_person_parameters_reach_the_plan():
     s = scenario(person={"phenotype": "high_gr_sensitivity", "wake_time": "06:30",
                          "parameters": {"hpa.k_crh": 0.1}})
