@@ -93,8 +93,8 @@ def test_spec_hash_changes_with_values_kernel_hash_does_not():
 
 
 def test_kernel_hash_is_the_same_in_every_process():
-    """The hash is how a second run finds its compiled kernel on disk: it must not depend on Python's per-process
-    string-hash seed (sympy orders some operands by hash)."""
+    """The hash is how a second run finds its compiled kernel on disk: it must not depend on anything that varies
+    between processes, such as Python's per-process string-hash seed."""
     import os
     import subprocess
     import sys
