@@ -3,7 +3,8 @@
 1,000 individuals whose between-person-variable parameters (cv > 0) are drawn uniformly within ±20 % of their
 values (seed 0), 30 days with hourly output, the default scenario's events that fall in 30 days (a 15-min
 Trier-type stressor on day 7 at 14:00, 2 ng/kg LPS on day 10 at 08:00). pnisim integrates the batch with its
-compiled kernel (default method "auto": DOP853 with stiffness detection and Rodas5P) on all cores; libRoadRunner (CVODE) simulates pnisim's own SBML export of the same
+compiled kernel (default method "auto": DOP853 with stiffness detection and Rodas5P, four individuals per
+vector lane set where the machine allows; ``--scalar`` for the scalar kernel) on all cores; libRoadRunner (CVODE) simulates pnisim's own SBML export of the same
 scenario in a loop, one individual after another, with the same relative tolerance and output grid. Compile
 time is excluded for both (pnisim's kernel is warmed up on one individual; libRoadRunner's model is loaded
 once). Prints both times, the ratio and the largest relative difference over all individuals, observables
@@ -52,6 +53,7 @@ def main() -> None:
     ap.add_argument("--sampling", type=float, default=1.0, help="output interval in hours")
     ap.add_argument("--quasi-steady", action="store_true")
     ap.add_argument("--threads-scaling", action="store_true")
+    ap.add_argument("--scalar", action="store_true", help="the scalar kernel (Solver(vector=False))")
     args = ap.parse_args()
 
     model = get_model(args.model)
@@ -71,7 +73,7 @@ def main() -> None:
     events = [e for e in events if e.time <= t_out[-1]]
     # same tolerances: relative rtol for both; absolute RR_ATOL (libRoadRunner, absolute units) and
     # 1e-10 x each state's scale (pnisim) — both far below the size of any state
-    solver = Solver(rtol=args.rtol, atol=1e-10)
+    solver = Solver(rtol=args.rtol, atol=1e-10, vector=not args.scalar)
 
     simulate(model, t_out[:25], parameters=params[:1], events=[], solver=solver)  # JIT warm-up, excluded
     scaling = ""
@@ -142,7 +144,9 @@ def main() -> None:
           f"rtol {args.rtol:g}, cores: {os.cpu_count()}")
     if scaling:
         print(scaling)
-    print(f"pnisim ({solver.method}, numba prange):  {t_pn:8.2f} s  ({1e3 * t_pn / args.n:.2f} ms/individual), failed: {failed}")
+    kernel = "4-lane vector kernel" if ds.attrs.get("solver_lanes", "").startswith("4-lane") else "scalar kernel"
+    print(f"pnisim ({solver.method}, {kernel}, {numba.get_num_threads()} threads):  {t_pn:8.2f} s  "
+          f"({1e3 * t_pn / args.n:.2f} ms/individual), failed: {failed}")
     scaled = f" (timed {m}, scaled per individual)" if m < args.n else ""
     print(f"libRoadRunner (CVODE, loop):     {t_rr:8.2f} s  ({1e3 * t_rr / args.n:.2f} ms/individual){scaled}, "
           f"failed: {rr_failed}")

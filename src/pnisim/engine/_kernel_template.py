@@ -900,6 +900,470 @@ def _solve_one(t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rto
 
 
 # ---------------------------------------------------------------------------------------------------------
+# DOP853 on 4 vector lanes (generated ``rhs4``, pnisim.engine.vector): 4 individuals stepped side by side
+# ---------------------------------------------------------------------------------------------------------
+_LANES = 4
+_PHASE_IDLE = 0
+_PHASE_SEGMENT = 1  # at a segment start: events applied, f0 and the step proposal to be (re)computed
+_PHASE_STEP = 2
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _lane_finish(l, i, code, m_l, out, status, stats, acc, rej, nrhs):
+    """Write an individual's status and counters; outputs not reached are NaN (failures only)."""
+    if code != STATUS_SUCCESS:
+        for k in range(m_l, out.shape[1]):
+            for j in range(out.shape[2]):
+                out[i, k, j] = np.nan
+    status[i] = code
+    stats[i, 0] = acc
+    stats[i, 1] = rej
+    stats[i, 2] = nrhs
+    stats[i, 3] = 0
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _lane_write(i, m, t_out, y, p, u, out):
+    for j in range(y.shape[0]):
+        out[i, m, j] = y[j]
+    if N_ALG > 0:
+        algebraic(t_out[m], out[i, m], p, u)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def rhs_lanes(t, y, p, u, dy):
+    """dy[:, l] = f(t[l], y[:, l]; p[:, l], u[:, l]) for the 4 lanes: the generated ``rhs4``, callable from Python."""
+    rhs4(t, y, p, u, dy)
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _lanes_stage_input(s, hs, Yf, KDf, SUM, out):
+    """out = Y + hs[lane] * sum_r A[s, r] KD[r] over the flat (state, lane) index (lane = index % 4)."""
+    nl = Yf.shape[0]
+    for k in range(nl):
+        SUM[k] = 0.0
+    for r in range(s):
+        c = _DOP_A[s, r]
+        if c != 0.0:
+            row = KDf[r]
+            for k in range(nl):
+                SUM[k] += c * row[k]
+    h0 = hs[0]
+    h1 = hs[1]
+    h2 = hs[2]
+    h3 = hs[3]
+    for k in range(0, nl, _LANES):
+        out[k] = Yf[k] + h0 * SUM[k]
+        out[k + 1] = Yf[k + 1] + h1 * SUM[k + 1]
+        out[k + 2] = Yf[k + 2] + h2 * SUM[k + 2]
+        out[k + 3] = Yf[k + 3] + h3 * SUM[k + 3]
+
+
+@numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+def solve_lanes(lo, hi, t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t_out, rtol, atol, h_init, h_max,
+                max_steps, out_y, status, stats, fallback):
+    """DOP853 ("auto"'s explicit method) for individuals lo..hi-1, four at a time: each vector lane of the
+    generated ``rhs4`` carries one individual with its own time, step size, step control, events and outputs,
+    and a lane that finishes takes the next individual. The step logic is _solve_one's explicit branch (error
+    norm, step factors, stability cap from the exact Jacobian's spectral radius every 50 steps and at each
+    segment start, Hairer's stiffness signal); where _solve_one would try Rodas5P, the individual is left to the
+    caller instead: fallback[i] = 1, nothing written (the caller solves it with solve_range). Lanes never mix,
+    so an individual's numbers do not depend on its lane or on the other individuals.
+    """
+    L = _LANES
+    n = y0.shape[1]
+    M = t_out.shape[0]
+    n_p = p_in.shape[1]
+    n_u = u0.shape[1]
+    Y = np.zeros((n, L))
+    YN = np.zeros((n, L))
+    YT = np.zeros((n, L))
+    F0 = np.zeros((n, L))
+    KD = np.zeros((16, n, L))
+    P = np.zeros((n_p + N_DERIVED, L))
+    U = np.zeros((n_u, L))
+    T = np.zeros(L)
+    nl = n * L
+    KDf = KD.reshape((16, nl))  # flat views: stage sums run over all states and lanes in one contiguous loop
+    Yf = Y.reshape(nl)
+    YNf = YN.reshape(nl)
+    YTf = YT.reshape(nl)
+    SUM = np.zeros(nl)
+    S5 = np.zeros(nl)
+    S3 = np.zeros(nl)
+    e5 = np.zeros(L)
+    e3 = np.zeros(L)
+    num = np.zeros(L)
+    den = np.zeros(L)
+    # per-lane scalars
+    who = np.full(L, -1, dtype=np.int64)
+    phase = np.zeros(L, dtype=np.int64)
+    t = np.zeros(L)
+    h = np.zeros(L)
+    hs = np.zeros(L)
+    t_end = np.zeros(L)
+    t_new = np.zeros(L)
+    last = np.zeros(L, dtype=np.bool_)
+    stepping = np.zeros(L, dtype=np.bool_)
+    capped = np.zeros(L, dtype=np.bool_)
+    e = np.zeros(L, dtype=np.int64)
+    m = np.zeros(L, dtype=np.int64)
+    acc = np.zeros(L, dtype=np.int64)
+    rej = np.zeros(L, dtype=np.int64)
+    nrhs = np.zeros(L, dtype=np.int64)
+    last_rej = np.zeros(L, dtype=np.bool_)
+    nonfin = np.zeros(L, dtype=np.int64)
+    since_stab = np.zeros(L, dtype=np.int64)
+    h_stab = np.full(L, np.inf)
+    n_window = np.zeros(L, dtype=np.int64)
+    n_capped = np.zeros(L, dtype=np.int64)
+    since_probe = np.zeros(L, dtype=np.int64)
+    iasti = np.zeros(L, dtype=np.int64)
+    nonsti = np.zeros(L, dtype=np.int64)
+    err = np.zeros(L)
+    hlamb = np.zeros(L)
+    # scalar work arrays (one lane at a time)
+    yc = np.empty(n)
+    yc2 = np.empty(n)
+    fc = np.empty(n)
+    pc = np.empty(n_p + N_DERIVED)
+    uc = np.empty(n_u)
+    J = np.empty((n, n))
+    v1 = np.empty(n)
+    v2 = np.empty(n)
+    F = np.empty((7, n))
+    KDl = np.empty((16, n))
+    hmax = h_max if h_max > 0.0 else np.inf
+    t_final = t_out[M - 1] if M > 0 else t0
+    nxt = lo
+
+    while True:
+        # ---- bring every lane to a step (start individuals, open segments, finish them)
+        for l in range(L):
+            stepping[l] = False
+            while phase[l] != _PHASE_STEP:
+                if phase[l] == _PHASE_IDLE:
+                    if nxt >= hi:
+                        break
+                    i = nxt
+                    nxt += 1
+                    who[l] = i
+                    for k in range(n_p):
+                        pc[k] = p_in[i, k]
+                    derive(pc)
+                    for k in range(n_p + N_DERIVED):
+                        P[k, l] = pc[k]
+                    for j in range(n):
+                        yc[j] = y0[i, j]
+                    for j in range(n_u):
+                        uc[j] = u0[i, j]
+                    acc[l] = 0
+                    rej[l] = 0
+                    nrhs[l] = 0
+                    h[l] = 0.0
+                    h_stab[l] = np.inf
+                    n_window[l] = 0
+                    n_capped[l] = 0
+                    since_probe[l] = 0
+                    iasti[l] = 0
+                    nonsti[l] = 0
+                    t[l] = t0
+                    mm = 0
+                    while mm < M and t_out[mm] < t0:
+                        for j in range(out_y.shape[2]):
+                            out_y[i, mm, j] = np.nan
+                        mm += 1
+                    e[l] = _apply_events(t0, 0, yc, uc, ev_t[i], ev_kind[i], ev_idx[i], ev_val[i], n_ev[i])
+                    if not _all_finite(yc):
+                        _lane_finish(l, i, STATUS_NONFINITE, mm, out_y, status, stats, 0, 0, 0)
+                        who[l] = -1
+                        continue
+                    while mm < M and t_out[mm] <= t0:
+                        _lane_write(i, mm, t_out, yc, pc, uc, out_y)
+                        mm += 1
+                    m[l] = mm
+                    for j in range(n):
+                        Y[j, l] = yc[j]
+                    for j in range(n_u):
+                        U[j, l] = uc[j]
+                    phase[l] = _PHASE_SEGMENT
+                    continue
+                # _PHASE_SEGMENT
+                i = who[l]
+                if t[l] >= t_final or M == 0:
+                    _lane_finish(l, i, STATUS_SUCCESS, m[l], out_y, status, stats, acc[l], rej[l], nrhs[l])
+                    who[l] = -1
+                    phase[l] = _PHASE_IDLE
+                    continue
+                te = t_final
+                if e[l] < n_ev[i] and ev_t[i, e[l]] < te:
+                    te = ev_t[i, e[l]]
+                t_end[l] = te
+                for j in range(n):
+                    yc[j] = Y[j, l]
+                for k in range(n_p + N_DERIVED):
+                    pc[k] = P[k, l]
+                for j in range(n_u):
+                    uc[j] = U[j, l]
+                rhs(t[l], yc, pc, uc, fc)
+                nrhs[l] += 1
+                if not _all_finite(fc):
+                    _lane_finish(l, i, STATUS_NONFINITE, m[l], out_y, status, stats, acc[l], rej[l], nrhs[l])
+                    who[l] = -1
+                    phase[l] = _PHASE_IDLE
+                    continue
+                for j in range(n):
+                    F0[j, l] = fc[j]
+                if h[l] <= 0.0:
+                    if h_init > 0.0:
+                        h[l] = h_init
+                    else:
+                        h[l] = _hinit(t[l], yc, pc, uc, fc, rtol, atol, hmax, te - t[l], yc2, v1)
+                        nrhs[l] += 1
+                last_rej[l] = False
+                nonfin[l] = 0
+                since_stab[l] = _STAB_CHECK
+                phase[l] = _PHASE_STEP
+
+        # ---- per-lane step preparation (scalar): step limits, stability cap, stiffness hand-off
+        any_step = False
+        for l in range(L):
+            if phase[l] != _PHASE_STEP:
+                hs[l] = 0.0
+                continue
+            i = who[l]
+            if acc[l] + rej[l] >= max_steps:
+                _lane_finish(l, i, STATUS_MAX_STEPS, m[l], out_y, status, stats, acc[l], rej[l], nrhs[l])
+                who[l] = -1
+                phase[l] = _PHASE_IDLE
+                hs[l] = 0.0
+                continue
+            hl = min(h[l], hmax)
+            capped[l] = False
+            if since_stab[l] >= _STAB_CHECK:
+                limited = n_window[l] >= _STAB_MIN_WINDOW and n_capped[l] >= _STAB_LIMITED * n_window[l]
+                since_stab[l] = 0
+                n_window[l] = 0
+                n_capped[l] = 0
+                since_probe[l] += 1
+                for j in range(n):
+                    yc[j] = Y[j, l]
+                for k in range(n_p + N_DERIVED):
+                    pc[k] = P[k, l]
+                for j in range(n_u):
+                    uc[j] = U[j, l]
+                jac(t[l], yc, pc, uc, J)
+                rho = _spectral_radius(J, v1, v2)
+                h_stab[l] = np.inf
+                if rho > 0.0 and math.isfinite(rho):
+                    h_stab[l] = _STAB_SAFETY * _STIFF_HLAMB / rho
+                    if hl > _STAB_SWITCH * h_stab[l] or limited:
+                        fallback[i] = 1  # _solve_one would try Rodas5P here: the caller solves it instead
+                        who[l] = -1
+                        phase[l] = _PHASE_IDLE
+                        hs[l] = 0.0
+                        continue
+                    elif hl > h_stab[l]:
+                        hl = h_stab[l]
+                        capped[l] = True
+            elif hl > h_stab[l]:
+                hl = h_stab[l]
+                capped[l] = True
+            if not (hl > _ROS_HMIN_REL * abs(t[l])) or t[l] + hl == t[l]:
+                _lane_finish(l, i, STATUS_STEP_UNDERFLOW, m[l], out_y, status, stats, acc[l], rej[l], nrhs[l])
+                who[l] = -1
+                phase[l] = _PHASE_IDLE
+                hs[l] = 0.0
+                continue
+            h[l] = hl
+            rem = t_end[l] - t[l]
+            last[l] = hl * 1.0001 >= rem
+            hs[l] = rem if last[l] else hl
+            t_new[l] = t_end[l] if last[l] else t[l] + hs[l]
+            stepping[l] = True
+            any_step = True
+        if not any_step:
+            if nxt >= hi:
+                done = True
+                for l in range(L):
+                    if phase[l] != _PHASE_IDLE:
+                        done = False
+                if done:
+                    break
+            continue
+
+        # ---- the 12 stages on all lanes at once
+        for j in range(n):
+            for l in range(L):
+                KD[0, j, l] = F0[j, l]
+        for s in range(1, _DOP_NSTAGES + 1):
+            target = YNf if s == _DOP_NSTAGES else YTf
+            _lanes_stage_input(s, hs, Yf, KDf, SUM, target)
+            for l in range(L):
+                T[l] = t[l] + (1.0 if s == _DOP_NSTAGES else _DOP_C[s]) * hs[l]
+            rhs4(T, YN if s == _DOP_NSTAGES else YT, P, U, KD[s])
+
+        # ---- error estimates and stiffness signal per lane (as _dop_step)
+        for k in range(nl):
+            S5[k] = 0.0
+            S3[k] = 0.0
+        for r in range(_DOP_NSTAGES + 1):
+            c5 = _DOP_E5[r]
+            c3 = _DOP_E3[r]
+            if c5 != 0.0 or c3 != 0.0:
+                row = KDf[r]
+                for k in range(nl):
+                    S5[k] += c5 * row[k]
+                    S3[k] += c3 * row[k]
+        for l in range(L):
+            num[l] = 0.0
+            den[l] = 0.0
+            e5[l] = 0.0
+            e3[l] = 0.0
+        for j in range(n):
+            for l in range(L):
+                k = j * L + l
+                d1 = KD[_DOP_NSTAGES, j, l] - KD[_DOP_NSTAGES - 1, j, l]
+                d2 = YNf[k] - YTf[k]
+                num[l] += d1 * d1
+                den[l] += d2 * d2
+                sk = atol[j] + rtol * max(abs(Yf[k]), abs(YNf[k]))
+                e5[l] += (S5[k] / sk) ** 2
+                e3[l] += (S3[k] / sk) ** 2
+        for l in range(L):
+            if not stepping[l]:
+                continue
+            nrhs[l] += _DOP_NSTAGES
+            hlamb[l] = abs(hs[l]) * math.sqrt(num[l] / den[l]) if den[l] > 0.0 else 0.0
+            if e5[l] == 0.0 and e3[l] == 0.0:
+                err[l] = 0.0
+            else:
+                err[l] = abs(hs[l]) * e5[l] / math.sqrt((e5[l] + 0.01 * e3[l]) * n)
+
+        # ---- dense output needed by an accepted lane? (outputs strictly inside its step)
+        need_dense = False
+        for l in range(L):
+            if stepping[l] and math.isfinite(err[l]) and err[l] <= 1.0:
+                mm = m[l]
+                if mm < M and t_out[mm] < t_new[l] and not (t_out[mm] >= t_new[l]):
+                    need_dense = True
+        if need_dense:
+            for s in range(_DOP_NSTAGES + 1, 16):
+                _lanes_stage_input(s, hs, Yf, KDf, SUM, YTf)
+                for l in range(L):
+                    T[l] = t[l] + _DOP_C[s] * hs[l]
+                rhs4(T, YT, P, U, KD[s])
+
+        # ---- accept or reject, lane by lane
+        for l in range(L):
+            if not stepping[l]:
+                continue
+            i = who[l]
+            finite = math.isfinite(err[l])
+            if finite:
+                for j in range(n):
+                    if not math.isfinite(YN[j, l]):
+                        finite = False
+                        break
+            if not finite:
+                rej[l] += 1
+                nonfin[l] += 1
+                if nonfin[l] >= _ROS_MAX_NONFINITE:
+                    _lane_finish(l, i, STATUS_NONFINITE, m[l], out_y, status, stats, acc[l], rej[l], nrhs[l])
+                    who[l] = -1
+                    phase[l] = _PHASE_IDLE
+                    continue
+                h[l] = 0.1 * hs[l]
+                last_rej[l] = True
+                continue
+            nonfin[l] = 0
+            if err[l] > 1.0:
+                rej[l] += 1
+                h[l] = hs[l] * max(_DOP_FACMIN, _DOP_SAFETY * err[l] ** _DOP_EXPONENT)
+                last_rej[l] = True
+                continue
+            fac = _DOP_FACMAX if err[l] < 1e-30 else min(
+                _DOP_FACMAX, max(_DOP_FACMIN, _DOP_SAFETY * err[l] ** _DOP_EXPONENT))
+            hnew = hs[l] * fac
+            if last_rej[l]:
+                hnew = min(hnew, hs[l])
+            # outputs inside (t, t_new] (t_new itself only when the step does not end the segment)
+            mm = m[l]
+            have_f = False
+            if (mm < M and t_out[mm] <= t_new[l]) or last[l]:  # outputs or events ahead: the lane's p and u
+                for k in range(n_p + N_DERIVED):
+                    pc[k] = P[k, l]
+                for j in range(n_u):
+                    uc[j] = U[j, l]
+            while mm < M and (t_out[mm] < t_new[l] or (not last[l] and t_out[mm] <= t_new[l])):
+                if t_out[mm] >= t_new[l]:
+                    for j in range(n):
+                        yc[j] = YN[j, l]
+                else:
+                    if not have_f:
+                        for r in range(16):
+                            for j in range(n):
+                                KDl[r, j] = KD[r, j, l]
+                        for j in range(n):
+                            yc2[j] = Y[j, l]
+                            dy = YN[j, l] - Y[j, l]
+                            F[0, j] = dy
+                            F[1, j] = hs[l] * KDl[0, j] - dy
+                            F[2, j] = 2.0 * dy - hs[l] * (KDl[_DOP_NSTAGES, j] + KDl[0, j])
+                        for q in range(4):
+                            for j in range(n):
+                                a = 0.0
+                                for r in range(16):
+                                    a += _DOP_D[q, r] * KDl[r, j]
+                                F[3 + q, j] = hs[l] * a
+                        nrhs[l] += 3
+                        have_f = True
+                    _dop_eval((t_out[mm] - t[l]) / hs[l], yc2, F, yc)
+                _lane_write(i, mm, t_out, yc, pc, uc, out_y)
+                mm += 1
+            m[l] = mm
+            for j in range(n):
+                Y[j, l] = YN[j, l]
+                F0[j, l] = KD[_DOP_NSTAGES, j, l]
+            t[l] = t_new[l]
+            acc[l] += 1
+            last_rej[l] = False
+            h[l] = max(hnew, h[l]) if last[l] else hnew
+            since_stab[l] += 1
+            n_window[l] += 1
+            if capped[l] or hs[l] >= _STAB_NEAR * h_stab[l]:
+                n_capped[l] += 1
+            if hlamb[l] > _STIFF_HLAMB:
+                nonsti[l] = 0
+                iasti[l] += 1
+                if iasti[l] >= _STIFF_COUNT:
+                    since_stab[l] = _STAB_CHECK
+                    iasti[l] = 0
+            else:
+                nonsti[l] += 1
+                if nonsti[l] >= 6:
+                    iasti[l] = 0
+            if last[l]:
+                # segment end: events at this time, then the outputs at this time (post-event state)
+                for j in range(n):
+                    yc[j] = Y[j, l]
+                e[l] = _apply_events(t[l], e[l], yc, uc, ev_t[i], ev_kind[i], ev_idx[i], ev_val[i], n_ev[i])
+                if not _all_finite(yc):
+                    _lane_finish(l, i, STATUS_NONFINITE, m[l], out_y, status, stats, acc[l], rej[l], nrhs[l])
+                    who[l] = -1
+                    phase[l] = _PHASE_IDLE
+                    continue
+                while m[l] < M and t_out[m[l]] <= t[l]:
+                    _lane_write(i, m[l], t_out, yc, pc, uc, out_y)
+                    m[l] += 1
+                for j in range(n):
+                    Y[j, l] = yc[j]
+                for j in range(n_u):
+                    U[j, l] = uc[j]
+                phase[l] = _PHASE_SEGMENT
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Entry points
 # ---------------------------------------------------------------------------------------------------------
 @numba.njit(cache=True, fastmath=False, error_model="numpy")

@@ -127,3 +127,21 @@ def dfdt(t, y, p, u, out):
 def trivial_source(tag: str) -> str:
     """A distinct, valid model source (nothing is compiled by importing it)."""
     return f"# build-cache test model {tag}\n" + DECAY
+
+
+def with_lanes(source: str, exprs) -> str:
+    """``source`` plus the 4-lane right-hand side (pnisim.engine.vector) of the same equations, given as a
+    function of sympy symbols (t, y, p, u) -> list of expressions, one per state."""
+    import sympy as sp
+
+    from pnisim.engine.vector import to_ops
+
+    t = sp.Symbol("t")
+    y = sp.symbols("y0:4")
+    p = sp.symbols("p0:4")
+    u = sp.symbols("u0:2")
+    sources = {t: ("t", 0), **{s: ("y", i) for i, s in enumerate(y)}, **{s: ("p", i) for i, s in enumerate(p)},
+               **{s: ("u", i) for i, s in enumerate(u)}}
+    ops, outs = to_ops(exprs(t, y, p, u), sources)
+    return (source + "\n\nfrom pnisim.engine.vector import make_rhs4\n\nVECTOR_KERNEL = True\n"
+            f"rhs4 = make_rhs4({ops!r}, {outs!r})\n")

@@ -106,13 +106,14 @@ def test_whole_model_work_falls_with_tolerance():
 
 def test_thread_pool_matches_prange():
     """simulate() schedules individuals dynamically on a thread pool (solve_range); every individual is independent,
-    so the result is bitwise that of the kernel's prange solve_batch."""
+    so the result is bitwise that of the kernel's prange solve_batch (scalar kernel; the 4-lane kernel has its own
+    batch-independence test in test_lanes.py)."""
     m = get_model("crp")
     rng = np.random.default_rng(0)
     n = 37
     params = np.tile(m.parameter_values(), (n, 1)) * rng.uniform(0.8, 1.2, size=(n, len(m.parameters)))
     t = np.linspace(0.0, 240.0, 11)
-    ds = simulate(m, t, parameters=params)
+    ds = simulate(m, t, parameters=params, solver=Solver(vector=False))
     kernel = compile_model(m)
     import pnisim.engine.simulate as S
 
