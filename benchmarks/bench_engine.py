@@ -37,10 +37,25 @@ from pnisim.engine.sbml import to_sbml
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.library import for_long_runs, get_model
 
-
 FLAT = 1e-3  # a trajectory whose largest magnitude stays below this (own units) is compared in absolute terms
 CHUNK = 2000  # individuals per engine call
 RR_ATOL = 1e-14  # looser absolute tolerances let CVODE drive the decaying endotoxin state negative and fail
+
+
+def scenario(model, n: int, days: float, sampling: float):
+    """The benchmark scenario: n parameter sets (cv > 0 parameters uniform within ±20 %, seed 0), output times
+    every ``sampling`` hours for ``days``, and the stressor and LPS events that fall inside."""
+    rng = np.random.default_rng(0)
+    params = np.tile(model.parameter_values(), (n, 1))
+    variable = np.array([p.parameter.cv > 0 for p in model.parameters])
+    params[:, variable] *= rng.uniform(0.8, 1.2, size=(n, int(variable.sum())))
+    t_out = np.arange(0.0, 24.0 * days + 1e-9, sampling)
+    events = [
+        Event(24 * 7 + 14.0, "set_input", "acute_stress", 1.0),
+        Event(24 * 7 + 14.25, "set_input", "acute_stress", 0.0),
+        Event(24 * 10 + 8.0, "add_state", "E", 2.0),
+    ]
+    return params, t_out, [e for e in events if e.time <= t_out[-1]]
 
 
 def main() -> None:
@@ -59,18 +74,7 @@ def main() -> None:
     model = get_model(args.model)
     if args.quasi_steady:
         model = for_long_runs(model)
-    rng = np.random.default_rng(0)
-    base = model.parameter_values()
-    params = np.tile(base, (args.n, 1))
-    variable = np.array([p.parameter.cv > 0 for p in model.parameters])
-    params[:, variable] *= rng.uniform(0.8, 1.2, size=(args.n, int(variable.sum())))
-    t_out = np.arange(0.0, 24.0 * args.days + 1e-9, args.sampling)
-    events = [
-        Event(24 * 7 + 14.0, "set_input", "acute_stress", 1.0),
-        Event(24 * 7 + 14.25, "set_input", "acute_stress", 0.0),
-        Event(24 * 10 + 8.0, "add_state", "E", 2.0),
-    ]
-    events = [e for e in events if e.time <= t_out[-1]]
+    params, t_out, events = scenario(model, args.n, args.days, args.sampling)
     # same tolerances: relative rtol for both; absolute RR_ATOL (libRoadRunner, absolute units) and
     # 1e-10 x each state's scale (pnisim) — both far below the size of any state
     solver = Solver(rtol=args.rtol, atol=1e-10, vector=not args.scalar)

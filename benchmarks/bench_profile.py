@@ -30,15 +30,15 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from bench_engine import RR_ATOL, scenario  # same directory: the scenario of the ratio being explained
 
 from pnisim.engine.codegen import model_source
 from pnisim.engine.roadrunner import load_roadrunner
 from pnisim.engine.sbml import to_sbml
-from pnisim.engine.simulate import Event, Solver, _atol_vector, compile_model, simulate
+from pnisim.engine.simulate import Solver, _atol_vector, compile_model, simulate
 from pnisim.engine.vector import vector_available
 from pnisim.model.library import get_model
 
-RR_ATOL = 1e-14  # as bench_engine.py
 _STANDINS = '''
 @numba.njit(inline="always")
 def _standin_exp(x):
@@ -113,16 +113,8 @@ def main() -> None:
 
     model = get_model(args.model)
     kernel = compile_model(model)
-    rng = np.random.default_rng(0)
+    params, t_out, events = scenario(model, args.n, args.days, 24.0)
     base = model.parameter_values()
-    params = np.tile(base, (args.n, 1))
-    variable = np.array([p.parameter.cv > 0 for p in model.parameters])
-    params[:, variable] *= rng.uniform(0.8, 1.2, size=(args.n, int(variable.sum())))
-    t_out = np.arange(0.0, 24.0 * args.days + 1e-9, 24.0)
-    events = [Event(24 * 7 + 14.0, "set_input", "acute_stress", 1.0),
-              Event(24 * 7 + 14.25, "set_input", "acute_stress", 0.0),
-              Event(24 * 10 + 8.0, "add_state", "E", 2.0)]
-    events = [e for e in events if e.time <= t_out[-1]]
     solver = Solver(rtol=args.rtol, atol=1e-10)
 
     # --- whole runs, one thread: the scalar kernel, then the 4-lane vector kernel

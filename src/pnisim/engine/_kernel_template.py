@@ -449,6 +449,23 @@ def _dop_combine(h, y, KD, s, out):
 
 
 @numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
+def _dop_error_sums(KD, S5, S3):
+    """S5, S3 = the embedded 5th- and 3rd-order error estimates sum_r E[r] KD[r] (rows of KD, any row length)."""
+    m = S5.shape[0]
+    for i in range(m):
+        S5[i] = 0.0
+        S3[i] = 0.0
+    for j in range(_DOP_NSTAGES + 1):
+        c5 = _DOP_E5[j]
+        c3 = _DOP_E3[j]
+        if c5 != 0.0 or c3 != 0.0:
+            row = KD[j]
+            for i in range(m):
+                S5[i] += c5 * row[i]
+                S3[i] += c3 * row[i]
+
+
+@numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
 def _dop_step(t, h, y, p, u, KD, ynew, ytmp, ys11, rtol, atol):
     """One DOP853 step from (t, y) with KD[0] = f(t, y). Fills KD[1..12] (KD[12] = f(t+h, ynew)) and ynew.
 
@@ -469,18 +486,7 @@ def _dop_step(t, h, y, p, u, KD, ynew, ytmp, ys11, rtol, atol):
         num += (last[i] - prev[i]) ** 2
         den += (ynew[i] - ytmp[i]) ** 2
     hlamb = abs(h) * math.sqrt(num / den) if den > 0.0 else 0.0
-    # embedded 5th- and 3rd-order error estimates, accumulated row by row in ytmp (E5) and ys11 (E3)
-    for i in range(n):
-        ytmp[i] = 0.0
-        ys11[i] = 0.0
-    for j in range(_DOP_NSTAGES + 1):
-        c5 = _DOP_E5[j]
-        c3 = _DOP_E3[j]
-        if c5 != 0.0 or c3 != 0.0:
-            row = KD[j]
-            for i in range(n):
-                ytmp[i] += c5 * row[i]
-                ys11[i] += c3 * row[i]
+    _dop_error_sums(KD, ytmp, ys11)
     e5 = 0.0
     e3 = 0.0
     for i in range(n):
@@ -501,6 +507,13 @@ def _dop_dense(t, h, y, ynew, p, u, KD, F, ytmp):
     for s in range(_DOP_NSTAGES + 1, 16):
         _dop_combine(h, y, KD, s, ytmp)
         rhs(t + _DOP_C[s] * h, ytmp, p, u, KD[s])
+    _dop_dense_coeffs(h, y, ynew, KD, F)
+
+
+@numba.njit(cache=True, fastmath=_DOP_FASTMATH, error_model="numpy")
+def _dop_dense_coeffs(h, y, ynew, KD, F):
+    """F = the coefficients of the continuous extension from a step's 16 stage derivatives KD."""
+    n = y.shape[0]
     for i in range(n):
         dy = ynew[i] - y[i]
         F[0, i] = dy
@@ -1026,6 +1039,7 @@ def solve_lanes(lo, hi, t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t
     yc = np.empty(n)
     yc2 = np.empty(n)
     fc = np.empty(n)
+    ync = np.empty(n)
     pc = np.empty(n_p + N_DERIVED)
     uc = np.empty(n_u)
     J = np.empty((n, n))
@@ -1204,17 +1218,7 @@ def solve_lanes(lo, hi, t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t
             rhs4(T, YN if s == _DOP_NSTAGES else YT, P, U, KD[s])
 
         # ---- error estimates and stiffness signal per lane (as _dop_step)
-        for k in range(nl):
-            S5[k] = 0.0
-            S3[k] = 0.0
-        for r in range(_DOP_NSTAGES + 1):
-            c5 = _DOP_E5[r]
-            c3 = _DOP_E3[r]
-            if c5 != 0.0 or c3 != 0.0:
-                row = KDf[r]
-                for k in range(nl):
-                    S5[k] += c5 * row[k]
-                    S3[k] += c3 * row[k]
+        _dop_error_sums(KDf, S5, S3)
         for l in range(L):
             num[l] = 0.0
             den[l] = 0.0
@@ -1306,16 +1310,8 @@ def solve_lanes(lo, hi, t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t
                                 KDl[r, j] = KD[r, j, l]
                         for j in range(n):
                             yc2[j] = Y[j, l]
-                            dy = YN[j, l] - Y[j, l]
-                            F[0, j] = dy
-                            F[1, j] = hs[l] * KDl[0, j] - dy
-                            F[2, j] = 2.0 * dy - hs[l] * (KDl[_DOP_NSTAGES, j] + KDl[0, j])
-                        for q in range(4):
-                            for j in range(n):
-                                a = 0.0
-                                for r in range(16):
-                                    a += _DOP_D[q, r] * KDl[r, j]
-                                F[3 + q, j] = hs[l] * a
+                            ync[j] = YN[j, l]
+                        _dop_dense_coeffs(hs[l], yc2, ync, KDl, F)
                         nrhs[l] += 3
                         have_f = True
                     _dop_eval((t_out[mm] - t[l]) / hs[l], yc2, F, yc)
