@@ -21,6 +21,20 @@ No published, parameterised ODE model of the cholinergic anti-inflammatory pathw
   ``tnf_release_gain`` = (1 + k_vag) / (1 + k_vag·V), 1 at rest, for the composed model to bind to the innate
   block's ``tnf_gain`` port. Its size (``k_vag``) is to be calibrated to vagus-nerve-stimulation trials
   (Koopman 2016 PNAS: LPS-stimulated TNF fell under VNS) — default small, grade C/D.
+* Adrenaline released by an acute stressor raises plasma IL-6 but not TNF-α, through β-adrenergic IL-6 release
+  from adipocytes rather than blood cells: a 1-h adrenaline infusion (plasma adrenaline x24) doubled to tripled
+  plasma IL-6 within 45 min, still raised 1 h after it stopped (Søndergaard SR et al. Eur J Appl Physiol
+  2000;83:95-98); a 2.5-h infusion to exercise levels raised IL-6 six-fold with its peak 1 h after the infusion
+  ended (Steensberg A et al. Am J Physiol Cell Physiol 2001;281:C1001-C1004); isoprenaline raised IL-6 nine-fold
+  over 3 h, left TNF-α unchanged, and made adipocytes, not blood cells, release IL-6 (Mohamed-Ali V et al. Int J
+  Obes Relat Metab Disord 2000, PMID 10997642); propranolol blocks the rise (DeRijk RH et al.
+  Psychoneuroendocrinology 1994;19:155-163, rats). State ``BIL6`` is that release as a fractional rise of the
+  resting IL-6 set point, following the acute stressor with a lag of about an hour (de novo synthesis; the
+  infusion studies' late peaks). Direction and kinetics grade B; its size per unit of a laboratory stressor is
+  fitted to the IL-6 rise after Trier-type stressors (Marsland 2017; ``pnisim calibrate``), because no study
+  gives both the adrenaline rise of such a stressor and the IL-6 it causes. Chronic stress does not drive it
+  here: resting adrenaline changes little with chronic stress, and the fitted chronic gain carries the resting
+  cytokines.
 
 Time unit: hours. Inputs: ``stress`` (the chronic level, shared with the HPA module), ``acute_stress`` (the
 Trier-type stressor input, shared), ``vagal_set`` (a slow set-point shift for interventions such as exercise,
@@ -56,6 +70,8 @@ autonomic = Module(
         State("VAG", "1", 1.0, "cardiac vagal tone relative to rest"),
         State("SNSi", "1", 1.0, "sympathetic (noradrenergic) signal reaching immune cells: β-adrenergic NF-κB "
                                 "activation in monocytes, lagging sympathetic activity"),
+        State("BIL6", "1", 0.0, "adrenaline-driven IL-6 release from adipose tissue after an acute stressor: "
+                                "fractional rise of the resting IL-6 set point"),
     ),
     parameters=table(DESIGN, "C", [
         ("tau_s", 0.1, "h", "sympathetic response time (minutes)", {"bounds": (0.01, 1.0)}),
@@ -70,6 +86,14 @@ autonomic = Module(
          "source": "Windoloski 2024 mean bolus fit (wTNF)"}),
         ("rmssd_rest", 42.0, "ms", "resting RMSSD of healthy adults", {"bounds": (19.0, 75.0), "cv": 0.35,
          "grade": "A", "source": "Nunan et al. 2010 systematic review of short-term HRV norms"}),
+        ("adr_il6", 0.3, "1", "steady-state fractional rise of resting IL-6 per unit acute-stressor intensity "
+         "(adrenaline -> adipocyte β-receptors; placeholder, fitted to Marsland 2017 IL-6 by pnisim calibrate)",
+         {"bounds": (0.0, 5.0), "grade": "C",
+          "source": "direction: Søndergaard 2000, Steensberg 2001, Mohamed-Ali 2000 (adrenaline/isoprenaline "
+                    "infusions raise IL-6, not TNF); size fitted (pnisim calibrate)"}),
+        ("tau_bil6", 1.0, "h", "lag of adrenaline-driven IL-6 release (de novo synthesis in adipocytes; IL-6 peaked "
+         "1 h after an adrenaline infusion ended, Steensberg 2001)", {"bounds": (0.25, 3.0), "grade": "C",
+         "source": "Steensberg et al. 2001 Am J Physiol Cell Physiol 281:C1001"}),
         ("k_vag", 0.2, "1", "inflammatory-reflex strength: TNF release x (1+k)/(1+k*VAG)", {"bounds": (0.0, 5.0),
          "grade": "D", "source": "pnisim placeholder, to be calibrated to VNS trials (Koopman 2016)"}),
     ]),
@@ -89,6 +113,8 @@ autonomic = Module(
     observables=(
         Observable("rmssd", "ms", lambda s: s.rmssd_rest * s.VAG, "HRV: root mean square of successive RR differences"),
         Observable("sympathetic", "1", lambda s: s.SNS, "sympathetic activity relative to rest"),
+        Observable("adipose_il6_release", "1", lambda s: s.BIL6,
+                   "adrenaline-driven IL-6 release: fractional rise of the resting IL-6 set point"),
         Observable("tnf_release_gain", "1", lambda s: (1 + s.k_vag) / (1 + s.k_vag * s.VAG),
                    "inflammatory reflex: relative macrophage TNF release"),
     ),
@@ -104,6 +130,8 @@ def _rates(s):
     yield Rate("SNS", (sns_drive - s.SNS) / s.tau_s, "pnisim A1", "first-order approach to the stress drive")
     yield Rate("VAG", (vag_target - s.VAG) / s.tau_v, "pnisim A2", "reciprocal control; inflammation lowers HRV")
     yield Rate("SNSi", (s.SNS - s.SNSi) / s.tau_imm, "pnisim A3", "lagged sympathetic signal at immune cells")
+    yield Rate("BIL6", (s.adr_il6 * s.acute_stress - s.BIL6) / s.tau_bil6, "pnisim A4",
+               "adrenaline from an acute stressor -> adipocyte IL-6 release, lagged (de novo synthesis)")
 
 
 def _log2_ratio(x, ref):

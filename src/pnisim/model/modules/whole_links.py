@@ -66,6 +66,7 @@ low_grade_inflammation = Coupling(
     name="low_grade_inflammation",
     description="sustained sympathetic (noradrenergic) activity raises resting TNF-α/IL-6 via NF-κB in "
                 "mononuclear cells (Bierhaus 2003), and resting IL-10 by β-adrenergic induction (van der Poll 1996); "
+                "adrenaline from an acute stressor adds adipocyte IL-6 (autonomic BIL6; Mohamed-Ali 2000); "
                 "a weekly sleep deficit raises them too (Vgontzas 2004: a week "
                 "of 6-h nights raised IL-6; Irwin 2016 meta-analysis: sleep disturbance goes with higher IL-6 and CRP)",
     citation=BIERHAUS + "; " + VGONTZAS,
@@ -89,7 +90,9 @@ low_grade_inflammation = Coupling(
     ]),
     binds={"innate.basal_gain": lambda s: (1 + s.gain * (s.SNSi - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1))
            * (1 + s.autoimmune_gain * _activity_excess(s)) * treatment_factor(s),
-           "innate.il10_gain": lambda s: 1 + s.gain_il10 * (s.SNSi - 1)},
+           "innate.il10_gain": lambda s: 1 + s.gain_il10 * (s.SNSi - 1),
+           # adrenaline from an acute stressor: adipocyte IL-6, TNF-α unchanged (autonomic.py, Mohamed-Ali 2000)
+           "innate.il6_set_gain": lambda s: 1 + s.BIL6},
 )
 
 sleep_links = Coupling(

@@ -10,7 +10,9 @@ What pnisim changed: endotoxin enters as a scenario event (bolus added to E, ng/
 (ng/kg/h) instead of the initial condition E0 = 2; three multiplicative ports (default 1) let the composed core
 apply glucocorticoid suppression to monocyte activation and cytokine release, and a ``basal_gain`` port
 (default 1) scales the resting TNF-α/IL-6 set points for chronic low-grade inflammation, and an ``il10_gain`` port
-(default 1) the resting IL-10 set point (β-adrenergic IL-10 induction in the whole model). Time unit: hours.
+(default 1) the resting IL-10 set point (β-adrenergic IL-10 induction in the whole model), and an
+``il6_set_gain`` port (default 1) the resting IL-6 set point alone (adrenaline-driven IL-6 release from adipose
+tissue, which leaves TNF-α unchanged, in the whole model). Time unit: hours.
 """
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ innate = Module(
         Port("basal_gain", "1", 1.0, "multiplier on the resting TNF-α and IL-6 set points (chronic low-grade "
              "inflammation: sympathetic drive, adiposity, GR resistance)"),
         Port("il10_gain", "1", 1.0, "multiplier on the resting IL-10 set point (β-adrenergic IL-10 induction)"),
+        Port("il6_set_gain", "1", 1.0, "multiplier on the resting IL-6 set point alone (IL-6 released by tissues "
+             "other than monocytes, e.g. adipocytes under adrenaline)"),
     ),
     equations=lambda s: _rates(s),
 )
@@ -133,7 +137,7 @@ def _rates(s):
     yield Rate(
         "IL6",
         s.il6_gain * (s.k6M + s.k6TNF * up(s.TNF, s.x6TNF, s.h6TNF)) * dn(s.IL6, s.x66, s.h66)
-        * dn(s.IL10, s.x610, s.h610) * s.MA - s.k6 * (s.IL6 - s.basal_gain * s.w6),
+        * dn(s.IL10, s.x610, s.h610) * s.MA - s.k6 * (s.IL6 - s.basal_gain * s.il6_set_gain * s.w6),
         "dIL6/dt",
     )
     yield Rate(
