@@ -7,7 +7,8 @@ Marsland 2017 (no CRP change within 2 h; IL-6 largest 60-120 min after a stresso
 Kemeny 2004 (cortisol peak 20-45 min after stressor onset), Nelson TSST data (Parker 2022: peak ratio and time),
 Windoloski 2024 (TNF and IL-6 peaks after 2 ng/kg LPS), Pepys & Hirschfield 2003 (CRP half-life 19 h),
 Moyer 2004 (a single massage leaves cortisol unchanged), and the calibrated effect sizes (Irwin 2016 sleep CRP,
-held-out IL-6; Osimo 2020 depression CRP, TNF, held-out IL-6; Marsland 2017 TNF; Hou 2010 massage; Köhler 2014;
+held-out IL-6; Osimo 2020 depression CRP, TNF, held-out IL-6; Marsland 2017 TNF and IL-6; Hou 2010 massage;
+Köhler 2014;
 Milajerdi 2020 probiotic CRP, held-out IL-6 and TNF; Shields 2020 pooled g, held-out harmful-marker change;
 Sanada 2020 mindfulness, held out),
 the library costs (Radhakrishnan 2013 CBT, Addorisio 2019 biologics) and the utility mappings (Kolovos 2017,
@@ -30,6 +31,8 @@ GUARDED = {
     # fitted by `pnisim calibrate` (data/calibration/whole.toml) and held out (sleep_il6, mdd_il6)
     "sleep_crp", "sleep_il6", "mdd_crp", "mdd_il6", "mdd_tnf", "tsst_tnf", "massage_depression",
     "antiinflammatory_depression", "probiotic_crp",
+    # Marsland 2017 IL-6 rise after a stressor (fitted: adrenaline-driven adipocyte IL-6, autonomic.adr_il6)
+    "tsst_il6",
     # held out, passing since the pooled-evidence trials have 300 per arm: Milajerdi 2020 IL-6 and TNF
     "probiotic_il6", "probiotic_tnf",
     # the LPS IL-10 peak (fitted: IL-10 clearance) and, held out, the HPA peak order after LPS (hypothalamic relay)

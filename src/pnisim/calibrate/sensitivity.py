@@ -706,7 +706,7 @@ def _arm_runs(spec: SensitivitySpec, scenario: Scenario) -> list[_ArmRun]:
     runs = []
     for arm, parts in times.items():
         t_out = np.unique(np.concatenate(parts))
-        events = [e for e in scenario_events(scenario, model, arm) if e.time <= t_out[-1]]
+        events = scenario_events(scenario, model, arm, until=t_out[-1])
         runs.append(_ArmRun(arm, events, t_out))
     return runs
 

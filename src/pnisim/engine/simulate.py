@@ -108,6 +108,8 @@ class Solver:
             raise SpecError(f"The solver 'atol' must be a number in (0, 1). Got {self.atol!r} instead.")
         if self.method not in _METHODS:
             raise SpecError(f"The solver 'method' must be one of {sorted(_METHODS)}. Got {self.method!r} instead.")
+        if not isinstance(self.vector, bool):
+            raise SpecError(f"The solver 'vector' must be True or False. Got {self.vector!r} instead.")
 
 
 _KERNELS: dict[str, object] = {}

@@ -82,8 +82,13 @@ class RunPlan:
 
 
 # ============================================================================================== scenario -> plan
-def scenario_events(scenario: Scenario, model: Model, arm: str = "") -> list[Event]:
-    """The engine events of every exposure (shared, plus ``arm``'s), sorted by time."""
+def scenario_events(scenario: Scenario, model: Model, arm: str = "", *, until: float | None = None) -> list[Event]:
+    """The engine events of every exposure (shared, plus ``arm``'s), sorted by time; with ``until`` (the last
+    output time, h) only those at or before it.
+
+    A sampling that does not divide the duration ends the run at the last output time; events after it (such as
+    the end of a continuous exposure that lasts the declared duration) cannot show in any output, so callers that
+    simulate to the last output time pass it as ``until``."""
     win = scenario.run.window()
     events: list[Event] = []
     pulses: dict[str, list[Pulse]] = defaultdict(list)
@@ -117,7 +122,8 @@ def scenario_events(scenario: Scenario, model: Model, arm: str = "") -> list[Eve
             if value != previous:
                 events.append(Event(tau, "set_input", target, value, "; ".join(changes[tau])))
                 previous = value
-    return sorted(events, key=lambda e: e.time)
+    events = sorted(events, key=lambda e: e.time)
+    return events if until is None else [e for e in events if e.time <= until]
 
 
 def draw_parameters(model: Model, person: np.ndarray, size: int, seed: int, variability: bool) -> np.ndarray:
@@ -161,9 +167,7 @@ def plan(scenario: Scenario) -> RunPlan:
     inputs = np.tile(model.input_defaults(), (n, 1))
     # Rounded to 1e-9 h so that e.g. 144 x (10 min) lands exactly on 24 h (clock_time and day stay exact).
     t_out = np.round(run.start_h + np.arange(run.n_times()) * run.sampling_h, 9)
-    # A sampling that does not divide the duration ends the run at the last output time. Events after it (such as
-    # the end of a continuous exposure that lasts the declared duration) cannot show in any output: drop them.
-    arm_events = {arm: [e for e in scenario_events(scenario, model, arm) if e.time <= t_out[-1]] for arm in arms}
+    arm_events = {arm: scenario_events(scenario, model, arm, until=t_out[-1]) for arm in arms}
     width = max(4, len(str(per_arm - 1)))
     spec_hash = scenario.spec_hash()
     provenance = {

@@ -73,3 +73,5 @@ def test_solver_options_are_validated():
         Solver(rtol=0.0)
     with pytest.raises(SpecError, match="'method'"):
         Solver(method="euler")
+    with pytest.raises(SpecError, match="'vector' must be True or False. Got 'no'"):
+        Solver(vector="no")

@@ -134,6 +134,10 @@ def test_events_after_the_last_output_time_are_dropped():
     assert p.t_out[-1] == 45.0
     times = [e.time for e in p.events[0]]
     assert times and max(times) <= 45.0 and 8.0 in times
+    # the rule lives in scenario_events (shared with the sensitivity runner): without `until` the switch-off stays
+    every = [e.time for e in B.scenario_events(s, s.get_model())]
+    assert max(every) > 45.0
+    assert [e.time for e in B.scenario_events(s, s.get_model(), until=45.0)] == times
     ds = run_scenario(s)
     assert int(ds.status.values[0]) == 0
 
