@@ -7,11 +7,11 @@ inflammation the CBT problem starts from, and so on). Every problem is one param
 written with the value, so a parameter the data cannot pin down shows a flat profile and a wide interval.
 
 Not calibrated here (reported by ``pnisim validate`` as failing, with the reason): structural gaps (VNS in an
-established flare, autoimmune onset), and the cortisol
-half-life, whose fix (Somvanshi's k_cort) needs a refit of the core clock (core_clock.py). Tried: with k_cort free
-inside the hydrocortisone elimination half-life (1.2-2.0 h, Czock 2005) and a half-life penalty, the core fit
-reaches 73-75 min, but the adrenal StAR rate k_starp then trades the Nelson TSST cortisol peak time (needs a fast
-adrenal, k_starp ~10) against the LPS peak order (ACTH before IL-10 when k_starp is that fast); not shipped.
+established flare, autoimmune onset), and the cortisol half-life, whose fix (Somvanshi's k_cort) needs a refit
+of the core clock (core_clock.py). Tried: with k_cort free inside the hydrocortisone elimination half-life
+(1.2-2.0 h, Czock 2005) and a half-life penalty, the core fit reaches 73-75 min, but the adrenal StAR rate
+k_starp then trades the Nelson TSST cortisol peak time (needs a fast adrenal, k_starp ~10) against the LPS peak
+order (ACTH before IL-10 when k_starp is that fast); not shipped.
 """
 
 from __future__ import annotations

@@ -936,6 +936,17 @@ def _lane_finish(l, i, code, m_l, out, status, stats, acc, rej, nrhs):
 
 
 @numba.njit(cache=True, fastmath=False, error_model="numpy")
+def _lane_gather(l, Y, P, U, y, p, u):
+    """Copy lane ``l``'s state, parameters and inputs out of the (row, lane) arrays into scalar vectors."""
+    for j in range(y.shape[0]):
+        y[j] = Y[j, l]
+    for k in range(p.shape[0]):
+        p[k] = P[k, l]
+    for j in range(u.shape[0]):
+        u[j] = U[j, l]
+
+
+@numba.njit(cache=True, fastmath=False, error_model="numpy")
 def _lane_write(i, m, t_out, y, p, u, out):
     for j in range(y.shape[0]):
         out[i, m, j] = y[j]
@@ -1113,12 +1124,7 @@ def solve_lanes(lo, hi, t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t
                 if e[l] < n_ev[i] and ev_t[i, e[l]] < te:
                     te = ev_t[i, e[l]]
                 t_end[l] = te
-                for j in range(n):
-                    yc[j] = Y[j, l]
-                for k in range(n_p + N_DERIVED):
-                    pc[k] = P[k, l]
-                for j in range(n_u):
-                    uc[j] = U[j, l]
+                _lane_gather(l, Y, P, U, yc, pc, uc)
                 rhs(t[l], yc, pc, uc, fc)
                 nrhs[l] += 1
                 if not _all_finite(fc):
@@ -1160,12 +1166,7 @@ def solve_lanes(lo, hi, t0, y0, p_in, u0, ev_t, ev_kind, ev_idx, ev_val, n_ev, t
                 n_window[l] = 0
                 n_capped[l] = 0
                 since_probe[l] += 1
-                for j in range(n):
-                    yc[j] = Y[j, l]
-                for k in range(n_p + N_DERIVED):
-                    pc[k] = P[k, l]
-                for j in range(n_u):
-                    uc[j] = U[j, l]
+                _lane_gather(l, Y, P, U, yc, pc, uc)
                 jac(t[l], yc, pc, uc, J)
                 rho = _spectral_radius(J, v1, v2)
                 h_stab[l] = np.inf

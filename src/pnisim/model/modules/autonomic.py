@@ -30,7 +30,7 @@ No published, parameterised ODE model of the cholinergic anti-inflammatory pathw
   Obes Relat Metab Disord 2000, PMID 10997642); propranolol blocks the rise (DeRijk RH et al.
   Psychoneuroendocrinology 1994;19:155-163, rats). State ``BIL6`` is that release as a fractional rise of the
   resting IL-6 set point, following the acute stressor with a lag of about an hour (de novo synthesis; the
-  infusion studies' late peaks). Direction and kinetics grade B; its size per unit of a laboratory stressor is
+  infusion studies' late peaks). Direction grade B, lag grade C; its size per unit of a laboratory stressor is
   fitted to the IL-6 rise after Trier-type stressors (Marsland 2017; ``pnisim calibrate``), because no study
   gives both the adrenaline rise of such a stressor and the IL-6 it causes. Chronic stress does not drive it
   here: resting adrenaline changes little with chronic stress, and the fitted chronic gain carries the resting
