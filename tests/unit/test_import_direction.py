@@ -1,10 +1,10 @@
-"""Imports flow one way (HOUSE_STYLE): model -> engine -> scenario -> calibrate -> io -> analysis (reports) -> cli."""
+"""Imports flow one way (HOUSE_STYLE): model -> engine -> population -> scenario -> calibrate -> io -> analysis (reports) -> cli."""
 
 import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pnisim"
-LAYERS = ["errors", "model", "engine", "data", "scenario", "evidence", "io", "analysis", "trial", "validation", "calibrate",
+LAYERS = ["errors", "model", "engine", "data", "population", "scenario", "evidence", "io", "analysis", "trial", "validation", "calibrate",
           "cli"]
 
 

@@ -72,7 +72,8 @@ import yaml
 from pydantic import Field, PrivateAttr, model_validator
 
 from .. import __version__
-from ..engine.simulate import DISCLAIMER, Solver, simulate
+from ..engine.simulate import DISCLAIMER, Solver
+from ..population import Design, People, run_batch, settle
 from ..errors import PnisimWarning, ResourceLimitError, SpecError
 from ..scenario import units as U
 from ..scenario.build import CHUNK_SIZE, plan, scenario_events
@@ -782,28 +783,22 @@ def _model_evaluator(spec: SensitivitySpec, scenario: Scenario, solver: Solver):
             m = hi - lo
             params = np.tile(person, (m, 1))
             params[:, columns] = x[lo:hi]
-            u0 = np.tile(inputs, (m, 1))
+            people = People(params, [[] for _ in range(m)], inputs=np.tile(inputs, (m, 1)))
             done = 0
             ok = np.ones(m, dtype=bool)
-            y0 = None
             if burn_h > 0:
                 progress(lo / n, f"Burn-in of {U.format_number(burn_h)} h for runs {lo + 1}-{hi} of {n}")
-                ds = simulate(model, [t0], t0=t0 - burn_h, parameters=params, inputs=u0,
-                              events=[[] for _ in range(m)], solver=solver, keep_states=True,
-                              raise_on_failure=False)
-                y0 = np.stack([ds[s].values[:, -1] for s in model.state_names], axis=1)
-                ok &= (ds["status"].values == 0) & np.all(np.isfinite(y0), axis=1)
-                y0[~ok] = model.initial_state()
-                y0 = np.ascontiguousarray(y0)
-                del ds
+                y0, burn_status = settle(model, people, burn_h, t0, solver=solver)
+                ok &= burn_status == 0
+                people = People(people.parameters, people.events, people.inputs, initial_state=y0)
                 done += 1
             per_arm: dict[str, dict[str, np.ndarray]] = {}
             for run in runs:
                 progress((lo + m * done / steps) / n,
                          f"Runs {lo + 1}-{hi} of {n}{f' ({run.arm})' if run.arm else ''}")
-                ds = simulate(model, run.t_out, t0=t0, parameters=params, initial_state=y0, inputs=u0,
-                              events=[run.events] * m, solver=solver, keep_states=keep_states,
-                              raise_on_failure=False)
+                arm_people = People(people.parameters, [run.events] * m, people.inputs, people.initial_state)
+                ds = run_batch(model, arm_people, Design(t_out=run.t_out, t0=t0, keep_states=keep_states),
+                               solver=solver)
                 good = ok & (ds["status"].values == 0)
                 per_arm[run.arm] = {v: np.where(good[:, None], ds[v].values, np.nan) for v in variables}
                 del ds

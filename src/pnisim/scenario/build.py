@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,10 +22,12 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from ..engine.simulate import Event, Solver, simulate
-from ..model.compose import Model
-from . import units as U
+from ..engine.simulate import Event, Solver
 from ..errors import ResourceLimitError
+from ..model.compose import Model
+from ..population import Design, People, draw_parameters, run_batch, run_population
+from ..population.runner import Progress
+from . import units as U
 from .spec import (
     MEMORY_LIMIT,
     Bolus,
@@ -39,13 +40,11 @@ from .spec import (
     result_bytes,
 )
 
-__all__ = ["RunPlan", "plan", "run_scenario", "run_chunk", "with_time_coords", "default_scenario",
-           "scenario_events", "draw_parameters", "CHUNK_SIZE"]
+__all__ = ["RunPlan", "plan", "run_scenario", "run_chunk", "people_of", "design_of", "with_time_coords",
+           "default_scenario", "scenario_events", "CHUNK_SIZE"]
 
 #: Individuals per engine call (and per progress report).
 CHUNK_SIZE = 1000
-
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,23 +125,6 @@ def scenario_events(scenario: Scenario, model: Model, arm: str = "", *, until: f
     return events if until is None else [e for e in events if e.time <= until]
 
 
-def draw_parameters(model: Model, person: np.ndarray, size: int, seed: int, variability: bool) -> np.ndarray:
-    """N×P parameters: the person's values, or with ``variability`` each parameter with cv > 0 drawn
-    log-normally (median = the person's value, sd of log = sqrt(log(1 + cv²))) and clipped to its bounds."""
-    out = np.tile(np.asarray(person, dtype=float), (size, 1))
-    if not variability:
-        return out
-    cv = np.array([p.parameter.cv for p in model.parameters], dtype=float)
-    idx = np.flatnonzero(cv > 0)
-    rng = np.random.default_rng(seed)
-    sigma = np.sqrt(np.log1p(cv[idx] ** 2))
-    out[:, idx] = person[idx] * np.exp(rng.standard_normal((size, idx.size)) * sigma)
-    bounds = np.array([p.parameter.resolved_bounds for p in model.parameters], dtype=float)
-    has = bounds[:, 0] < bounds[:, 1]
-    out[:, has] = np.clip(out[:, has], bounds[has, 0], bounds[has, 1])
-    return out
-
-
 def _exposure_metadata(scenario: Scenario) -> list[dict]:
     out = [{"index": i, "type": e.type, "label": e.name(), "arm": "", **e.METADATA}
            for i, e in enumerate(scenario.exposures)]
@@ -205,39 +187,25 @@ def plan(scenario: Scenario) -> RunPlan:
 
 
 # ============================================================================================== plan -> result
-def _needs_states(p: RunPlan) -> bool:
-    return p.keep_states or any(o in p.model.state_names for o in p.outputs)
-
-
 def _chunk_size(p: RunPlan) -> int:
     """At most CHUNK_SIZE individuals, and few enough that one engine call stays under the memory limit."""
     m = p.model
-    n_vars = len(m.observables) + len(m.states) * (2 if _needs_states(p) else 1)
+    needs_states = p.keep_states or any(o in m.state_names for o in p.outputs)
+    n_vars = len(m.observables) + len(m.states) * (2 if needs_states else 1)
     per_individual = 16 * p.t_out.size * n_vars  # engine.simulate.estimate_bytes for one individual
     return max(1, min(CHUNK_SIZE, MEMORY_LIMIT // per_individual))
 
 
-def _burn_in(p: RunPlan, sl: slice, solver: Solver, single: bool) -> tuple[np.ndarray, np.ndarray]:
-    """States at t0 after ``burn_in_h`` without events, and the burn-in solver status per individual."""
-    m = p.model
-    y_start = None if p.initial_state is None else p.initial_state[sl]
-    ds = simulate(
-        m, [p.t0], t0=p.t0 - p.burn_in_h, parameters=p.parameters[sl], initial_state=y_start,
-        inputs=p.inputs[sl], events=[[] for _ in range(sl.stop - sl.start)], solver=solver, keep_states=True,
-        raise_on_failure=single,
-    )
-    y0 = np.stack([ds[name].values[:, -1] for name in m.state_names], axis=1)
-    status = ds["status"].values.copy()
-    bad = (status != 0) | ~np.all(np.isfinite(y0), axis=1)
-    if np.any(bad):  # a failed burn-in starts the recorded run from the unsettled state; status says so
-        fallback = m.initial_state() if y_start is None else y_start
-        y0[bad] = np.broadcast_to(fallback, y0.shape)[bad]
-        status[bad & (status == 0)] = 3  # non-finite values
-    return np.ascontiguousarray(y0), status
+def people_of(p: RunPlan) -> People:
+    """The plan's individuals as the population runner takes them."""
+    return People(p.parameters, p.events, inputs=p.inputs, initial_state=p.initial_state, ids=p.individual_ids)
 
 
-def _hours(x: float) -> str:
-    return f"{U.format_number(round(x, 3))} h"
+def design_of(p: RunPlan) -> Design:
+    """The plan's burn-in, output times and kept outputs as a population design."""
+    return Design(t_out=p.t_out, burn_in_h=p.burn_in_h, outputs=p.outputs, keep_states=p.keep_states,
+                  chunk_size=_chunk_size(p), seed=p.seed, provenance=p.provenance,
+                  raise_on_failure=p.n_individuals == 1)
 
 
 def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None = None,
@@ -260,20 +228,11 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
             f"outputs. Got size {s.population.size} and sampling {str(s.run.sampling)!r} instead.")
     p = plan(s)
     report: Progress = progress or (lambda fraction, message: None)
-    n = p.n_individuals
-    chunk = _chunk_size(p)
-    parts: list[xr.Dataset] = []
-    for lo in range(0, n, chunk):
-        hi = min(n, lo + chunk)
-        parts.append(run_chunk(p, lo, hi, solver=solver, report=report))
-        report(hi / n, f"Simulated {hi} of {n} individual(s)")
-    out = parts[0] if len(parts) == 1 else xr.concat(
-        parts, dim="individual", data_vars="minimal", coords="minimal", compat="override",
-        combine_attrs="override",
-    )
+    out = run_population(p.model, people_of(p), design_of(p), solver=solver, progress=report)
+    out = _with_arms(out, p, slice(0, p.n_individuals))
+    out.attrs.setdefault("burn_in_failed_individuals", 0)
     out = with_time_coords(out, p)
     out.attrs["failed_individuals"] = int(np.sum(out["status"].values != 0))
-    out.attrs["burn_in_failed_individuals"] = int(sum(x.attrs["burn_in_failed_individuals"] for x in parts))
     report(1.0, "Done")
     return out
 
@@ -282,30 +241,17 @@ def run_chunk(p: RunPlan, lo: int, hi: int, *, solver: Solver = Solver(),
               report: Progress | None = None) -> xr.Dataset:
     """Individuals ``lo``..``hi``-1 of a plan: burn-in, then the recorded run; the kept outputs and ``status``
     (a failed burn-in's status wins). Each individual is independent, so any chunking gives the same numbers."""
-    report = report or (lambda fraction, message: None)
     n = p.n_individuals
-    single = n == 1
-    sl = slice(lo, hi)
     who = f"{n} individual(s)" if hi - lo >= n else f"individuals {lo + 1}-{hi} of {n}"
-    if p.burn_in_h > 0:
-        report(lo / n, f"Burn-in of {_hours(p.burn_in_h)} for {who}")
-        y0, burn_status = _burn_in(p, sl, solver, single)
-    else:
-        y0 = None if p.initial_state is None else p.initial_state[sl]
-        burn_status = np.zeros(hi - lo, dtype=np.int64)
-    report((lo + 0.1 * (hi - lo)) / n, f"Main run of {_hours(float(p.t_out[-1] - p.t0))} for {who}")
-    ds = simulate(
-        p.model, p.t_out, parameters=p.parameters[sl], initial_state=y0, inputs=p.inputs[sl],
-        events=p.events[sl], solver=solver, keep_states=_needs_states(p), seed=p.seed,
-        provenance=p.provenance, individual_ids=p.individual_ids[sl], raise_on_failure=single,
-    )
-    status = np.where(burn_status != 0, burn_status, ds["status"].values)
-    # rebuilt rather than ds[keep]: keeps the requested order and the per-individual parameter coordinates
-    ds = xr.Dataset({v: ds[v] for v in [*p.outputs, "status"]}, coords=ds.coords, attrs=ds.attrs)
-    ds["status"] = ds["status"].copy(data=status)
+    ds = run_batch(p.model, people_of(p).take(slice(lo, hi)), design_of(p), solver=solver,
+                   progress=report or (lambda fraction, message: None), who=who, done=lo / n, share=(hi - lo) / n)
+    ds.attrs.setdefault("burn_in_failed_individuals", 0)
+    return _with_arms(ds, p, slice(lo, hi))
+
+
+def _with_arms(ds: xr.Dataset, p: RunPlan, rows: slice) -> xr.Dataset:
     if any(p.arms):
-        ds = ds.assign_coords(arm=("individual", np.array(p.arms[sl], dtype=object), {"long_name": "arm"}))
-    ds.attrs["burn_in_failed_individuals"] = int(np.sum(burn_status != 0))
+        ds = ds.assign_coords(arm=("individual", np.array(p.arms[rows], dtype=object), {"long_name": "arm"}))
     return ds
 
 

@@ -4,7 +4,7 @@ Research use only, not medical advice.
 
 **Case–control** (:func:`case_control`). Cases and controls are drawn from phenotype mixtures the way
 :func:`pnisim.trial.run.run_trial` screens candidates (a seeded phenotype draw, then log-normal between-person
-parameters, :func:`pnisim.trial.population.draw_correlated`), settled for ``burn_in_days`` from midnight of day 0
+parameters, :func:`pnisim.population.draw_mixture`), settled for ``burn_in_days`` from midnight of day 0
 (model time: hours since midnight, clock hour = t mod 24) and measured once at a morning blood draw
 (``draw_time``, default 08:00 on the day after the settling period) with the assay and questionnaire error of
 :func:`pnisim.analysis.measurement.measure`. Per observable the report gives group means and SDs and Hedges' g
@@ -49,7 +49,6 @@ person draws — as a stress-related disorder begins at its diagnosis in a regis
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from dataclasses import dataclass, field
@@ -59,13 +58,13 @@ import xarray as xr
 from scipy import stats as sps
 
 from ..analysis.measurement import MEASUREMENTS, measure
-from ..engine.simulate import Event, Solver, simulate
+from ..engine.simulate import Event, Solver
 from ..errors import SpecError
 from ..model.library import MODEL_NAMES, get_model
-from ..scenario.build import draw_parameters, scenario_events
+from ..population import Design, People, draw_mixture, run_population
+from ..scenario.build import scenario_events
 from ..scenario.spec import PHENOTYPES, Infection, _did_you_mean, clock_hours, parse_scenario
 from . import stats as S
-from .population import draw_correlated
 
 __all__ = ["CaseControlResult", "CohortResult", "EventDefinition", "case_control", "cohort", "parse_event",
            "MAX_YEARS", "AUTOIMMUNE_ONSET"]
@@ -218,35 +217,14 @@ def parse_event(text, observables: list[str]) -> EventDefinition:
 
 
 # ============================================================================================== population
-def _person(model, phenotype: str) -> np.ndarray:
-    person = model.parameter_values()
-    for pname, value in PHENOTYPES[phenotype].items():
-        person[model.parameter_index(pname)] = value
-    return person
-
-
 def _draw(model, mixture: dict[str, float], n: int, rng: np.random.Generator, variability: bool,
           susceptibility: dict[str, tuple[float, float]], pre_exposure: bool = False):
-    """(params, pre_params, phenotype): as :func:`pnisim.trial.run._population` draws a screening population (a
-    seeded phenotype per person, then log-normal between-person draws). ``pre_params`` are the same people under
+    """(params, pre_params, phenotype): a seeded phenotype per person, then log-normal between-person draws, as
+    a trial screens candidates (:func:`pnisim.population.draw_mixture`). ``pre_params`` are the same people under
     the healthy preset (same standard-normal draws, hence the same individual deviations) for an exposure that
     begins at entry; otherwise they equal ``params``."""
-    names = list(mixture)
-    phen = rng.choice(len(names), size=n, p=np.array([mixture[k] for k in names]) / sum(mixture.values()))
-    params = np.empty((n, len(model.parameters)))
-    pre = np.empty_like(params)
-    for k, name in enumerate(names):
-        sel = np.flatnonzero(phen == k)
-        person = _person(model, name)
-        if variability:
-            twin = copy.deepcopy(rng)  # replays the same draws for the pre-exposure parameters
-            params[sel] = draw_correlated(model, person, sel.size, rng)
-            pre[sel] = draw_correlated(model, _person(model, "healthy"), sel.size, twin) if pre_exposure \
-                else params[sel]
-        else:
-            params[sel] = draw_parameters(model, person, sel.size, 0, False)
-            pre[sel] = draw_parameters(model, _person(model, "healthy"), sel.size, 0, False) if pre_exposure \
-                else params[sel]
+    params, pre, phenotype = draw_mixture(model, mixture, n, rng, presets=PHENOTYPES, variability=variability,
+                                          before=PHENOTYPES["healthy"] if pre_exposure else None)
     for qualified, (median, cv) in susceptibility.items():
         i = model.parameter_index(qualified)
         z = rng.standard_normal(n) if variability else np.zeros(n)
@@ -255,21 +233,13 @@ def _draw(model, mixture: dict[str, float], n: int, rng: np.random.Generator, va
         if lo < hi:
             value = np.clip(value, lo, hi)
         params[:, i] = pre[:, i] = value
-    return params, pre, np.array(names, dtype=object)[phen]
+    return params, pre, phenotype
 
 
 def _run(model, t_out, t0, params, y0, events, keep_states: bool, solver: Solver) -> xr.Dataset:
-    parts = []
-    n = params.shape[0]
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
-        parts.append(simulate(model, t_out, t0=t0, parameters=params[a:b],
-                              initial_state=None if y0 is None else y0[a:b], events=events[a:b], solver=solver,
-                              keep_states=keep_states, raise_on_failure=False))
-    if len(parts) == 1:
-        return parts[0]
-    return xr.concat(parts, dim="individual", data_vars="minimal", coords="minimal", compat="override",
-                     combine_attrs="override")
+    design = Design(t_out=np.asarray(t_out, dtype=float), t0=t0, keep_states=keep_states, chunk_size=CHUNK,
+                    label="participant")
+    return run_population(model, People(params, events, initial_state=y0), design, solver=solver)
 
 
 def _exposure_events(exposures, model_name: str, model, duration_h: float, what: str) -> list[Event]:

@@ -2,7 +2,7 @@
 
 1. **Screening population.** ``per_arm x arms x screen_factor`` candidates; each gets a phenotype from the
    mixture (seeded draw) and, with ``variability``, log-normal between-person parameters (each parameter's cv,
-   :func:`pnisim.scenario.build.draw_parameters`).
+   :func:`pnisim.population.draw_mixture`).
 2. **Baseline.** Every candidate is settled for ``burn_in`` without exposures; the baseline visit is measured
    with the assay / questionnaire error of :mod:`pnisim.analysis.measurement` when ``measurement_error``.
 3. **Inclusion** on the measured baseline; too few passing candidates is an error that says how many passed.
@@ -25,13 +25,13 @@ import numpy as np
 import xarray as xr
 
 from ..analysis.measurement import MEASUREMENTS, measure
-from ..engine.simulate import Solver, simulate
+from ..engine.simulate import Solver
 from ..errors import SpecError
 from ..model.library import for_long_runs
 from ..scenario import units as U
-from ..scenario.build import draw_parameters, scenario_events
+from ..population import Design, People, Target, draw_mixture, plausible, run_population, select_to_target
+from ..scenario.build import scenario_events
 from .covariates import apply_covariates, draw_demographics
-from .population import Target, draw_correlated, plausible, select_to_target
 from ..scenario.spec import PHENOTYPES
 from . import stats as S
 from .spec import TrialSpec
@@ -56,33 +56,18 @@ class TrialResult:
 def _population(spec: TrialSpec, model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     p = spec.population
     n = math.ceil(p.per_arm * len(spec.arms) * p.screen_factor)
-    names = list(p.mixture)
-    phenotype = rng.choice(len(names), size=n, p=np.array([p.mixture[k] for k in names]) / sum(p.mixture.values()))
-    params = np.empty((n, len(model.parameters)))
-    for k, name in enumerate(names):
-        sel = np.flatnonzero(phenotype == k)
-        person = model.parameter_values()
-        for pname, value in PHENOTYPES[name].items():
-            person[model.parameter_index(pname)] = value
-        if p.variability:
-            corr = {(c.a, c.b): c.r for c in p.correlations}
-            params[sel] = draw_correlated(model, person, sel.size, rng, corr)
-        else:
-            params[sel] = draw_parameters(model, person, sel.size, 0, False)
-    return params, np.array(names, dtype=object)[phenotype]
+    params, _, phenotype = draw_mixture(model, p.mixture, n, rng, presets=PHENOTYPES, variability=p.variability,
+                                        correlations={(c.a, c.b): c.r for c in p.correlations})
+    return params, phenotype
 
 
 def _simulate(model, t_out, params, y0, events, solver, t0, report, lo, hi, what) -> xr.Dataset:
-    parts = []
-    n = params.shape[0]
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
-        report(lo + (hi - lo) * a / n, f"{what}: participants {a + 1}-{b} of {n}")
-        parts.append(simulate(model, t_out, t0=t0, parameters=params[a:b],
-                              initial_state=None if y0 is None else y0[a:b], events=events[a:b], solver=solver,
-                              keep_states=y0 is None, raise_on_failure=False))
-    return parts[0] if len(parts) == 1 else xr.concat(parts, dim="individual", data_vars="minimal",
-                                                       coords="minimal", compat="override", combine_attrs="override")
+    """Participants from ``y0`` (None: the model's initial state, and the states are kept) over ``t_out``."""
+    people = People(params, events, initial_state=y0)
+    design = Design(t_out=np.asarray(t_out, dtype=float), t0=t0, keep_states=y0 is None, chunk_size=CHUNK,
+                    label="participant")
+    return run_population(model, people, design, solver=solver,
+                          progress=lambda f, m: report(lo + (hi - lo) * f, f"{what}: {m}"))
 
 
 def run_trial(spec: TrialSpec, *, progress: Progress | None = None,

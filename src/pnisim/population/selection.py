@@ -1,10 +1,6 @@
-"""Virtual populations: correlated between-person variability, plausibility filters, and selection that makes a
-simulated baseline distribution match a target one.
+"""Which candidates a virtual population keeps: plausibility filters, and selection that makes a simulated
+baseline distribution match a target one.
 
-* **Variability.** Each parameter with a coefficient of variation ``cv`` varies log-normally around the person's
-  value (median = value, σ = √log(1 + cv²)), clipped to its bounds. Named pairs may be correlated on the log
-  scale (a Gaussian copula: the standard-normal draws are multiplied by the Cholesky factor of the correlation
-  matrix before scaling).
 * **Plausibility.** Candidates whose baseline observables fall outside physiological ranges are discarded
   (Allen RJ, Rieger TR, Musante CJ. Efficient generation and selection of virtual populations in quantitative
   systems pharmacology models. CPT Pharmacometrics Syst Pharmacol 2016;5:140–146, doi:10.1002/psp4.12063:
@@ -26,40 +22,7 @@ from scipy import stats
 
 from ..errors import SpecError
 
-__all__ = ["draw_correlated", "Target", "select_to_target", "plausible"]
-
-
-def draw_correlated(model, person: np.ndarray, size: int, rng: np.random.Generator,
-                    correlations: dict[tuple[str, str], float] | None = None) -> np.ndarray:
-    """N×P parameters: log-normal variability (each parameter's cv) with optional log-scale correlations."""
-    person = np.asarray(person, dtype=float)
-    cv = np.array([p.parameter.cv for p in model.parameters], dtype=float)
-    idx = np.flatnonzero(cv > 0)
-    z = rng.standard_normal((size, idx.size))
-    if correlations:
-        pos = {int(i): k for k, i in enumerate(idx)}
-        corr = np.eye(idx.size)
-        for (a, b), r in correlations.items():
-            ia, ib = model.parameter_index(a), model.parameter_index(b)
-            if ia not in pos or ib not in pos:
-                name = a if ia not in pos else b
-                raise SpecError(f"The correlation ({a}, {b}) must be between parameters that vary between people "
-                                f"(cv > 0). Got {name!r}, whose cv is 0, instead.")
-            if not (math.isfinite(r) and -1 < r < 1):
-                raise SpecError(f"The correlation ({a}, {b}) must lie strictly between -1 and 1. Got {r!r} instead.")
-            corr[pos[ia], pos[ib]] = corr[pos[ib], pos[ia]] = r
-        try:
-            chol = np.linalg.cholesky(corr)
-        except np.linalg.LinAlgError:
-            raise SpecError("The correlations must form a positive-definite matrix. Got a set that does not "
-                            "instead.") from None
-        z = z @ chol.T
-    out = np.tile(person, (size, 1))
-    out[:, idx] = person[idx] * np.exp(z * np.sqrt(np.log1p(cv[idx] ** 2)))
-    bounds = np.array([p.parameter.resolved_bounds for p in model.parameters], dtype=float)
-    has = bounds[:, 0] < bounds[:, 1]
-    out[:, has] = np.clip(out[:, has], bounds[has, 0], bounds[has, 1])
-    return out
+__all__ = ["Target", "select_to_target", "plausible"]
 
 
 def plausible(values: dict[str, np.ndarray], ranges: dict[str, tuple[float, float]]) -> np.ndarray:

@@ -8,7 +8,7 @@ from scipy import stats
 
 from pnisim.errors import SpecError
 from pnisim.model.library import get_model
-from pnisim.trial.population import Target, draw_correlated, plausible, select_to_target
+from pnisim.population import Target, draw_correlated, plausible, select_to_target
 
 
 def test_lognormal_variability_has_the_parameters_cv_and_requested_correlation():
