@@ -33,7 +33,7 @@ description = "Small Morris + Sobol' run for refactor checks"
 [base]
 model = "whole"
 person = { phenotype = "chronic_stress", wake_time = "07:00" }
-run = { duration = "2 d", burn_in = "7 d" }
+run = { duration = "3 d", burn_in = "7 d" }
 exposures = [{ type = "acute_stressor", day = 1, time = "14:00", duration = "15 min", intensity = 1.0 }]
 [[parameters]]
 name = "hpa.k_cort"
@@ -52,13 +52,14 @@ quantity = "nadir"
 [[outputs]]
 name = "il6"
 kind = "mean"
-observable = "IL6"
-from = "1 d"
-to = "2 d"
+observable = "il6"
+start = "1 d"
+end = "2 d"
+every = "1 h"
 [method]
 seed = 3
 morris = { trajectories = 4, levels = 4 }
-sobol = { n = 8 }
+sobol = { n = 16 }
 """
 
 OBSERVATIONAL = """

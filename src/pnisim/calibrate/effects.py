@@ -9,12 +9,11 @@ the same seeds at every evaluation (common random numbers), so the objective is 
 The problems here have one or two parameters each, chosen so that one mechanism carries one finding; a
 posterior on a grid (flat prior on the parameter's scale, Gaussian likelihood) then gives the parameter's
 uncertainty honestly, with no sampler to tune. Parameters named ``phenotype:<preset>:<module.parameter>`` set the
-value a phenotype preset gives that parameter (``pnisim.scenario.spec.PHENOTYPES``).
+value a phenotype preset gives that parameter (:mod:`pnisim.model.phenotypes`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,54 +21,26 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import SpecError
-from ..model.library import parameter_values
+from ..model.calibration import SHIPPED, Calibration
 from ..validation.protocols import PROTOCOLS
 from ..validation.studies import Studies
 from ..validation.targets import load_targets
 from .problem import FitParameter, Z95
 
-__all__ = ["EffectProblem", "GridFit", "grid_fit", "phenotype_values"]
-
-
-@contextlib.contextmanager
-def phenotype_values(values: dict[str, float]):
-    """Within the block, phenotype presets give the listed values: keys ``phenotype:<preset>:<parameter>``."""
-    from ..scenario.spec import PHENOTYPES
-
-    saved = {}
-    try:
-        for key, v in values.items():
-            _, preset, pname = key.split(":", 2)
-            if preset not in PHENOTYPES:
-                raise SpecError(f"The phenotype of fit parameter {key!r} must be a preset ({', '.join(PHENOTYPES)}). "
-                                f"Got {preset!r} instead.")
-            saved.setdefault(preset, dict(PHENOTYPES[preset]))
-            PHENOTYPES[preset][pname] = float(v)
-        yield
-    finally:
-        for preset, old in saved.items():
-            PHENOTYPES[preset].clear()
-            PHENOTYPES[preset].update(old)
-
-
-@contextlib.contextmanager
-def applied(values: dict[str, float]):
-    """Model parameters and phenotype preset values of ``values`` in force."""
-    model = {k: v for k, v in values.items() if not k.startswith("phenotype:")}
-    preset = {k: v for k, v in values.items() if k.startswith("phenotype:")}
-    with parameter_values(model), phenotype_values(preset):
-        yield
+__all__ = ["EffectProblem", "GridFit", "grid_fit"]
 
 
 @dataclass
 class EffectProblem:
-    """Targets (ids) whose simulated values depend on ``parameters``; residuals through the validation protocols."""
+    """Targets (ids) whose simulated values depend on ``parameters``; residuals through the validation protocols.
+    Every other value is ``calibration``'s (default: the shipped one)."""
 
     id: str
     parameters: Sequence[FitParameter]
     targets: Sequence[str]
     seed: int = 0
     scale: float = 1.0
+    calibration: Calibration = SHIPPED
 
     def __post_init__(self):
         known = {t.id: t for t in load_targets()}
@@ -81,9 +52,8 @@ class EffectProblem:
 
     def records(self, theta) -> list:
         values = {p.name: float(x) for p, x in zip(self.parameters, theta)}
-        with applied(values):
-            st = Studies(seed=self.seed, scale=self.scale)
-            return [r for t in self._targets for r in PROTOCOLS[t.id](t, st)]
+        st = Studies(seed=self.seed, scale=self.scale, calibration=self.calibration.with_values(values))
+        return [r for t in self._targets for r in PROTOCOLS[t.id](t, st)]
 
     def residuals(self, theta) -> np.ndarray:
         out = []

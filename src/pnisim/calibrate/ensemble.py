@@ -16,7 +16,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..model.library import whole_calibration
-from .effects import applied
+from ..model.calibration import Calibration
 from .problem import FitParameter
 
 __all__ = ["posterior_draws", "band_over_draws", "MAX_DRAWS"]
@@ -47,16 +47,15 @@ def posterior_draws(n: int, *, seed: int = 0, calibration: dict | None = None) -
     return out
 
 
-def band_over_draws(run: Callable[[], dict[str, float]], draws: list[dict[str, float]], *,
+def band_over_draws(run: Callable[[Calibration], dict[str, float]], draws: list[dict[str, float]], *,
                     progress: Callable[[float, str], None] | None = None) -> dict[str, dict[str, float]]:
-    """Run ``run()`` (returning {quantity: value}) under each draw; per quantity the 5th, 50th and 95th
+    """Run ``run(calibration)`` (returning {quantity: value}) with each draw's calibration; per quantity the 5th, 50th and 95th
     percentiles and the number of draws that gave a finite value."""
     report = progress or (lambda f, m: None)
     values: dict[str, list[float]] = {}
     for k, d in enumerate(draws):
         report(k / len(draws), f"posterior draw {k + 1} of {len(draws)}")
-        with applied(d):
-            res = run()
+        res = run(Calibration.of(d))
         for q, v in res.items():
             if isinstance(v, (int, float)) and math.isfinite(v):
                 values.setdefault(q, []).append(float(v))

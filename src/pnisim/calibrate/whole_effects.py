@@ -25,7 +25,8 @@ from importlib import resources
 from pathlib import Path
 
 from .. import __version__
-from .effects import EffectProblem, applied, grid_fit
+from ..model.calibration import Calibration
+from .effects import EffectProblem, grid_fit
 from ..errors import SpecError
 from .problem import FitParameter
 
@@ -106,7 +107,7 @@ def uncalibrated_values(steps: tuple[Step, ...] = PLAN) -> dict[str, float]:
     for ``phenotype:<preset>:<parameter>``, the preset's placeholder (the model default when the preset does not
     set it)."""
     from ..model.library import whole
-    from ..scenario.spec import UNCALIBRATED_PHENOTYPES
+    from ..model.phenotypes import UNCALIBRATED_PHENOTYPES
 
     model = whole(calibrated=False)
     out = {}
@@ -141,10 +142,10 @@ def calibrate_whole(*, n_grid: int = 7, scale: float = 1.0, seed: int = 0, steps
     for sweep in range(sweeps):
         for k, step in enumerate(steps):
             done = sweep * len(steps) + k
-            with applied({n: v for n, v in fitted.items() if n != step.parameter.name}):
-                problem = EffectProblem(step.parameter.name, [step.parameter], list(step.fitted), seed=seed,
-                                        scale=scale)
-                fit = grid_fit(problem, n_grid, progress=lambda f, m, d=done: report((d + f) / total, m))
+            others = Calibration.of({n: v for n, v in fitted.items() if n != step.parameter.name})
+            problem = EffectProblem(step.parameter.name, [step.parameter], list(step.fitted), seed=seed,
+                                    scale=scale, calibration=others)
+            fit = grid_fit(problem, n_grid, progress=lambda f, m, d=done: report((d + f) / total, m))
             fitted[step.parameter.name] = fit.best
             fits[step.parameter.name] = {
                 **fit.as_dict(), "fitted_targets": list(step.fitted), "held_out_targets": list(step.held_out),

@@ -153,7 +153,7 @@ def run(
                 from ..calibrate.ensemble import posterior_draws, band_over_draws
 
                 draws = posterior_draws(uncertainty, seed=int(ds.attrs.get("seed", 0) or 0))
-                band = band_over_draws(lambda: summary_quantities(run_scenario(scenario), scenario), draws,
+                band = band_over_draws(lambda cal: summary_quantities(run_scenario(scenario, calibration=cal), scenario), draws,
                                        progress=progress)
         from ..analysis.outputs import write_run_directory
         from ..analysis.summary import Row
@@ -288,8 +288,8 @@ def trial(
                 from ..calibrate.ensemble import band_over_draws, posterior_draws
 
                 band = band_over_draws(
-                    lambda: {f"{e['endpoint']} | {e['arm']} vs {e['control']} | {e['name']}": e["estimate"]
-                             for e in run_trial(t).estimates},
+                    lambda cal: {f"{e['endpoint']} | {e['arm']} vs {e['control']} | {e['name']}": e["estimate"]
+                                 for e in run_trial(t, calibration=cal).estimates},
                     posterior_draws(uncertainty, seed=t.population.seed),
                     progress=lambda f, m="": bar.update(task, completed=f, description=m))
         summary = {"trial": t.name, "screening": result.screening, "estimates": result.estimates,

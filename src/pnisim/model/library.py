@@ -8,12 +8,13 @@ inside the file).
 
 from __future__ import annotations
 
-import contextlib
 import math
 from dataclasses import replace
 import tomllib
 from functools import lru_cache
 from importlib import resources
+
+from typing import TYPE_CHECKING
 
 from ..errors import SpecError
 from .compose import Model, ParameterOverride, compose, did_you_mean
@@ -38,6 +39,9 @@ from .modules import (
     whole_links,
     windoloski2024,
 )
+
+if TYPE_CHECKING:  # a runtime import would be circular: phenotypes read this module's whole_calibration
+    from .calibration import Calibration
 
 __all__ = ["get_model", "MODEL_NAMES", "core_calibration", "FAST_STATES", "FAST_SENSITIVE", "for_long_runs"]
 
@@ -247,17 +251,13 @@ def for_long_runs(model: Model) -> Model:
 _REDUCED: dict[tuple, Model] = {}
 
 
-#: Parameter values replacing the shipped ones while a :func:`parameter_values` block is active (calibration,
-#: sensitivity analysis and posterior draws evaluate the same compiled model with other values).
-_ACTIVE: list[dict[str, float]] = []
-
-
-def get_model(name: str = "core") -> Model:
-    """A shipped model by name (see ``MODEL_NAMES``), with the values of any active :func:`parameter_values`."""
+def get_model(name: str = "core", calibration: Calibration | None = None) -> Model:
+    """A shipped model by name (see ``MODEL_NAMES``), with the parameter values of ``calibration`` (default: the
+    shipped calibration). Models are immutable; equal inputs return the same cached object."""
     base = _shipped(name)
-    if not _ACTIVE:
+    if calibration is None or not calibration.parameters:
         return base
-    return _with_cached(name, tuple(sorted(_ACTIVE[-1].items())))
+    return _with_cached(name, tuple(sorted(calibration.parameters.items())))
 
 
 @lru_cache(maxsize=64)
@@ -284,15 +284,3 @@ def with_values(model: Model, values: dict[str, float], *, source: str = "calibr
             e = dataclasses.replace(e, parameter=dataclasses.replace(e.parameter, value=v, source=source))
         entries.append(e)
     return dataclasses.replace(model, parameters=tuple(entries), _index={})
-
-
-@contextlib.contextmanager
-def parameter_values(values: dict[str, float]):
-    """Within the block, :func:`get_model` returns the shipped models with these parameter values (a scenario,
-    trial or study run inside sees them); blocks nest, the innermost wins over the values it names."""
-    merged = {**(_ACTIVE[-1] if _ACTIVE else {}), **{k: float(v) for k, v in values.items()}}
-    _ACTIVE.append(merged)
-    try:
-        yield
-    finally:
-        _ACTIVE.pop()

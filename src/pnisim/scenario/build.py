@@ -24,6 +24,7 @@ import xarray as xr
 
 from ..engine.simulate import Event, Solver
 from ..errors import ResourceLimitError
+from ..model.calibration import Calibration
 from ..model.compose import Model
 from ..population import Design, People, draw_parameters, run_batch, run_population
 from ..population.runner import Progress
@@ -134,12 +135,13 @@ def _exposure_metadata(scenario: Scenario) -> list[dict]:
     return out
 
 
-def plan(scenario: Scenario) -> RunPlan:
-    """Arrays and events for ``scenario`` (no simulation happens here)."""
-    model = scenario.get_model()
+def plan(scenario: Scenario, calibration: Calibration | None = None) -> RunPlan:
+    """Arrays and events for ``scenario`` with ``calibration``'s values (default: the shipped calibration); no
+    simulation happens here."""
+    model = scenario.get_model(calibration)
     run, pop = scenario.run, scenario.population
     person = model.parameter_values()
-    for name, value in scenario.person_parameters().items():
+    for name, value in scenario.person_parameters(calibration).items():
         person[model.parameter_names.index(name)] = value
     arms = scenario.arm_names()
     per_arm = pop.size
@@ -209,8 +211,9 @@ def design_of(p: RunPlan) -> Design:
 
 
 def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None = None,
-                 solver: Solver = Solver()) -> xr.Dataset:
-    """Simulate ``scenario`` (a Scenario or a scenario file) and return the recorded run.
+                 solver: Solver = Solver(), calibration: Calibration | None = None) -> xr.Dataset:
+    """Simulate ``scenario`` (a Scenario or a scenario file) with ``calibration``'s parameter values (default: the
+    shipped calibration) and return the recorded run.
 
     The result has dims ``individual`` and ``time`` (hours since midnight of day 0; coordinates ``clock_time``
     = hours mod 24 and ``day``), the requested outputs plus ``status``, the per-individual parameters as
@@ -226,7 +229,7 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
             f"in memory; the limit is {MEMORY_LIMIT / 2**30:.3g} GiB. Stream the results to disk chunk by chunk "
             f"(pnisim run --stream, or pnisim.scenario.stream.stream_scenario), sample less often or keep fewer "
             f"outputs. Got size {s.population.size} and sampling {str(s.run.sampling)!r} instead.")
-    p = plan(s)
+    p = plan(s, calibration)
     report: Progress = progress or (lambda fraction, message: None)
     out = run_population(p.model, people_of(p), design_of(p), solver=solver, progress=report)
     out = _with_arms(out, p, slice(0, p.n_individuals))

@@ -60,6 +60,7 @@ from scipy import stats as sps
 from ..analysis.measurement import MEASUREMENTS, measure
 from ..engine.simulate import Event, Solver
 from ..errors import SpecError
+from ..model.calibration import SHIPPED, Calibration
 from ..model.library import MODEL_NAMES, get_model
 from ..population import Design, People, draw_mixture, run_population
 from ..scenario.build import scenario_events
@@ -83,11 +84,11 @@ _OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.le
 
 
 # ============================================================================================== validation
-def _model(model):
+def _model(model, calibration: Calibration):
     if not isinstance(model, str) or model not in MODEL_NAMES:
         raise SpecError(f"The 'model' of the study must be one of {', '.join(MODEL_NAMES)}. Got {model!r} instead."
                         + _did_you_mean(model, list(MODEL_NAMES)))
-    return get_model(model)
+    return get_model(model, calibration)
 
 
 def _mixture(mix, what: str, model) -> dict[str, float]:
@@ -218,13 +219,13 @@ def parse_event(text, observables: list[str]) -> EventDefinition:
 
 # ============================================================================================== population
 def _draw(model, mixture: dict[str, float], n: int, rng: np.random.Generator, variability: bool,
-          susceptibility: dict[str, tuple[float, float]], pre_exposure: bool = False):
+          susceptibility: dict[str, tuple[float, float]], presets, pre_exposure: bool = False):
     """(params, pre_params, phenotype): a seeded phenotype per person, then log-normal between-person draws, as
     a trial screens candidates (:func:`pnisim.population.draw_mixture`). ``pre_params`` are the same people under
     the healthy preset (same standard-normal draws, hence the same individual deviations) for an exposure that
     begins at entry; otherwise they equal ``params``."""
-    params, pre, phenotype = draw_mixture(model, mixture, n, rng, presets=PHENOTYPES, variability=variability,
-                                          before=PHENOTYPES["healthy"] if pre_exposure else None)
+    params, pre, phenotype = draw_mixture(model, mixture, n, rng, presets=presets, variability=variability,
+                                          before=presets["healthy"] if pre_exposure else None)
     for qualified, (median, cv) in susceptibility.items():
         i = model.parameter_index(qualified)
         z = rng.standard_normal(n) if variability else np.zeros(n)
@@ -270,15 +271,16 @@ def case_control(cases: dict[str, float], controls: dict[str, float], *, n_cases
                  observables: list[str], model: str = "whole", seed: int = 0, burn_in_days: int = 28,
                  measurement_error: bool = True, variability: bool = True, exposures=None,
                  draw_time: str = "08:00", biological: bool = False,
-                 solver: Solver = _SOLVER) -> CaseControlResult:
+                 solver: Solver = _SOLVER, calibration: Calibration = SHIPPED) -> CaseControlResult:
     """Cases vs controls measured once at a morning blood draw: per observable the group means and SDs, Hedges' g
     with its 95 % CI and pooled t-test p-value, on the raw and (positive observables) the log scale.
 
     ``exposures``: scenario-library exposures during the settling period (days counted from its start),
     a list applied to the cases, or a mapping {"cases": [...], "controls": [...]}. ``biological`` adds the
     documented within-person day-to-day variation of a single draw (CRP: Macy 1997) to the assay error.
+    ``calibration``: parameter and phenotype values (default: the shipped calibration).
     """
-    m = _model(model)
+    m = _model(model, calibration)
     cases = _mixture(cases, "cases", m)
     controls = _mixture(controls, "controls", m)
     n1, n0 = _count(n_cases, "n_cases"), _count(n_controls, "n_controls")
@@ -296,8 +298,8 @@ def case_control(cases: dict[str, float], controls: dict[str, float], *, n_cases
         ev_case, ev_ctrl = _exposure_events(exposures, model, m, t_draw, "cases"), []
 
     rng = np.random.default_rng(seed)
-    p1, _, ph1 = _draw(m, cases, n1, rng, variability, {})
-    p0, _, ph0 = _draw(m, controls, n0, rng, variability, {})
+    p1, _, ph1 = _draw(m, cases, n1, rng, variability, {}, calibration.presets)
+    p0, _, ph0 = _draw(m, controls, n0, rng, variability, {}, calibration.presets)
     params = np.vstack([p1, p0])
     group = np.array(["case"] * n1 + ["control"] * n0, dtype=object)
     ds = _run(m, [t_draw], 0.0, params, None, [ev_case] * n1 + [ev_ctrl] * n0, False, solver)
@@ -391,9 +393,10 @@ def cohort(exposed: dict[str, float], unexposed: dict[str, float], *, n_exposed:
            years: float, event: str = AUTOIMMUNE_ONSET, model: str = "whole", seed: int = 0,
            burn_in_days: int = 28, variability: bool = True, susceptibility: dict | None = None,
            infections_per_year: float = 0.0, infection_load: float = 0.5, exposure_at_entry: bool = True,
-           draw_time: str = "08:00", solver: Solver = _SOLVER) -> CohortResult:
-    """Follow both groups for ``years`` and compare the incidence of ``event`` (see the module docstring)."""
-    m = _model(model)
+           draw_time: str = "08:00", solver: Solver = _SOLVER, calibration: Calibration = SHIPPED) -> CohortResult:
+    """Follow both groups for ``years`` and compare the incidence of ``event`` (see the module docstring), with
+    ``calibration``'s parameter and phenotype values (default: the shipped calibration)."""
+    m = _model(model, calibration)
     exposed = _mixture(exposed, "exposed", m)
     unexposed = _mixture(unexposed, "unexposed", m)
     n1, n0 = _count(n_exposed, "n_exposed"), _count(n_unexposed, "n_unexposed")
@@ -410,8 +413,9 @@ def cohort(exposed: dict[str, float], unexposed: dict[str, float], *, n_exposed:
             raise SpecError(f"The '{what}' of the cohort must be {rule} and <= {hi:g}. Got {v!r} instead.")
 
     rng = np.random.default_rng(seed)
-    p1, pre1, ph1 = _draw(m, exposed, n1, rng, variability, sus, pre_exposure=exposure_at_entry)
-    p0, _, ph0 = _draw(m, unexposed, n0, rng, variability, sus)
+    p1, pre1, ph1 = _draw(m, exposed, n1, rng, variability, sus, calibration.presets,
+                          pre_exposure=exposure_at_entry)
+    p0, _, ph0 = _draw(m, unexposed, n0, rng, variability, sus, calibration.presets)
     params = np.vstack([p1, p0])
     pre = np.vstack([pre1, p0])
     n = n1 + n0

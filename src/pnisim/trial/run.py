@@ -27,12 +27,12 @@ import xarray as xr
 from ..analysis.measurement import MEASUREMENTS, measure
 from ..engine.simulate import Solver
 from ..errors import SpecError
+from ..model.calibration import SHIPPED, Calibration
 from ..model.library import for_long_runs
 from ..scenario import units as U
 from ..population import Design, People, Target, draw_mixture, plausible, run_population, select_to_target
 from ..scenario.build import scenario_events
 from .covariates import apply_covariates, draw_demographics
-from ..scenario.spec import PHENOTYPES
 from . import stats as S
 from .spec import TrialSpec
 
@@ -53,10 +53,10 @@ class TrialResult:
     cea: list[dict] = field(default_factory=list)  # per active arm, when PHQ-9 or DAS28 is an endpoint
 
 
-def _population(spec: TrialSpec, model, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _population(spec: TrialSpec, model, rng: np.random.Generator, presets) -> tuple[np.ndarray, np.ndarray]:
     p = spec.population
     n = math.ceil(p.per_arm * len(spec.arms) * p.screen_factor)
-    params, _, phenotype = draw_mixture(model, p.mixture, n, rng, presets=PHENOTYPES, variability=p.variability,
+    params, _, phenotype = draw_mixture(model, p.mixture, n, rng, presets=presets, variability=p.variability,
                                         correlations={(c.a, c.b): c.r for c in p.correlations})
     return params, phenotype
 
@@ -70,17 +70,19 @@ def _simulate(model, t_out, params, y0, events, solver, t0, report, lo, hi, what
                           progress=lambda f, m: report(lo + (hi - lo) * f, f"{what}: {m}"))
 
 
-def run_trial(spec: TrialSpec, *, progress: Progress | None = None,
-              solver: Solver = Solver(rtol=1e-5, atol=1e-7)) -> TrialResult:
+def run_trial(spec: TrialSpec, *, progress: Progress | None = None, solver: Solver = Solver(rtol=1e-5, atol=1e-7),
+              calibration: Calibration = SHIPPED) -> TrialResult:
+    """Screen, include, randomise, follow and analyse the trial ``spec`` describes (module docstring), with
+    ``calibration``'s parameter and phenotype values (default: the shipped calibration)."""
     # rtol 1e-5: every estimate of a 200-person trial agrees with rtol 1e-6 to 3 significant figures (largest
     # relative difference 3e-8) for about 20 % less solver work; assay noise is orders of magnitude larger
     report: Progress = progress or (lambda f, m: None)
     scenario = spec.scenario()
-    model = scenario.get_model()
+    model = scenario.get_model(calibration)
     if spec.quasi_steady():
         model = for_long_runs(model)  # minutes-scale states off the solver: see pnisim.model.reduce
     rng = np.random.default_rng(spec.population.seed)
-    params, phenotype = _population(spec, model, rng)
+    params, phenotype = _population(spec, model, rng, calibration.presets)
     n_screen = params.shape[0]
     demo = {} if spec.population.demographics is None else draw_demographics(spec.population.demographics, rng,
                                                                              n_screen)

@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 
 from ..engine.simulate import Event, Solver, simulate
+from ..model.calibration import SHIPPED, Calibration
 from ..model.library import get_model
 from ..scenario.build import run_scenario
 from ..scenario.spec import parse_scenario
@@ -27,11 +28,14 @@ Progress = Callable[[str], None]
 
 
 class Studies:
-    """Lazily run, cached studies. ``scale`` < 1 shrinks every N (for quick checks); designs stay the same."""
+    """Lazily run, cached studies. ``scale`` < 1 shrinks every N (for quick checks); designs stay the same. Every
+    study runs with ``calibration`` (default: the shipped one)."""
 
-    def __init__(self, *, seed: int = 0, scale: float = 1.0, progress: Progress | None = None):
+    def __init__(self, *, seed: int = 0, scale: float = 1.0, progress: Progress | None = None,
+                 calibration: Calibration = SHIPPED):
         self.seed = seed
         self.scale = scale
+        self.calibration = calibration
         self.report: Progress = progress or (lambda message: None)
         self._cache: dict[str, Any] = {}
 
@@ -63,7 +67,7 @@ class Studies:
                 "population": {"size": self.n(n), "seed": self.seed + seed, "variability": True},
                 "exposures": list(exposures),
             })
-            return run_scenario(s, solver=SOLVER)
+            return run_scenario(s, solver=SOLVER, calibration=self.calibration)
         return self._once(key, make)
 
     def healthy_days(self) -> xr.Dataset:
@@ -102,7 +106,7 @@ class Studies:
     def twin(self, key: str, events: list[Event], t: np.ndarray, outputs: list[str]) -> tuple[xr.Dataset, xr.Dataset]:
         """The default healthy person with and without ``events`` (same times), from a settled state."""
         def make():
-            model = get_model("whole")
+            model = get_model("whole", self.calibration)
             a = simulate(model, t, t0=0.0, events=events, solver=Solver(rtol=1e-8, atol=1e-10), keep_states=False)
             b = simulate(model, t, t0=0.0, solver=Solver(rtol=1e-8, atol=1e-10), keep_states=False)
             return a[outputs], b[outputs]
@@ -116,7 +120,8 @@ class Studies:
             pop["per_arm"] = self.n(pop["per_arm"], minimum=8)
             pop["seed"] = self.seed + pop.get("seed", 0)
             s["population"] = pop
-            return run_trial(parse_trial({"name": key, **s}, source=f"validation study {key!r}"))
+            return run_trial(parse_trial({"name": key, **s}, source=f"validation study {key!r}"),
+                             calibration=self.calibration)
         return self._once(key, make)
 
     def case_control(self, key: str, **kwargs):
@@ -126,7 +131,7 @@ class Studies:
             kw = dict(kwargs)
             kw["n_cases"], kw["n_controls"] = self.n(kw["n_cases"]), self.n(kw["n_controls"])
             kw["seed"] = self.seed + kw.get("seed", 0)
-            return case_control(**kw)
+            return case_control(**kw, calibration=self.calibration)
         return self._once(key, make)
 
     def cohort(self, key: str, **kwargs):
@@ -136,5 +141,5 @@ class Studies:
             kw = dict(kwargs)
             kw["n_exposed"], kw["n_unexposed"] = self.n(kw["n_exposed"]), self.n(kw["n_unexposed"])
             kw["seed"] = self.seed + kw.get("seed", 0)
-            return cohort(**kw)
+            return cohort(**kw, calibration=self.calibration)
         return self._once(key, make)

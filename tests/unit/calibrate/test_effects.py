@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from pnisim.calibrate.effects import EffectProblem, applied, grid_fit, phenotype_values
+from pnisim.calibrate.effects import EffectProblem, grid_fit
 from pnisim.calibrate.problem import FitParameter
 from pnisim.calibrate.whole_effects import PLAN, Step, calibrate_whole, fit_warnings, uncalibrated_values
 from pnisim.cli.main import app
 from pnisim.errors import SpecError
 from pnisim.model.library import get_model
-from pnisim.scenario.spec import PHENOTYPES
+from pnisim.model.calibration import Calibration
+from pnisim.model.phenotypes import PHENOTYPES
 from pnisim.validation.targets import load_roles, load_targets
 
 SLEEP = FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.2, "lin")
@@ -34,18 +35,21 @@ def test_grid_fit_converges_inside_the_range_with_a_credible_interval(fit):
     assert SLEEP.lower <= fit.posterior_mean <= SLEEP.upper
 
 
-def test_overrides_are_scoped_and_checked():
+def test_calibrations_are_values_and_checked():
     i = get_model("whole").parameter_index("low_grade_inflammation.sleep_gain")
     before = get_model("whole").parameter_values()[i]
-    with applied({"low_grade_inflammation.sleep_gain": 0.01, "phenotype:insomnia:sleep.insomnia": 1.0}):
-        assert get_model("whole").parameter_values()[i] == 0.01 and PHENOTYPES["insomnia"]["sleep.insomnia"] == 1.0
+    cal = Calibration.of({"low_grade_inflammation.sleep_gain": 0.01, "phenotype:insomnia:sleep.insomnia": 1.0})
+    assert get_model("whole", cal).parameter_values()[i] == 0.01 and cal.presets["insomnia"]["sleep.insomnia"] == 1.0
+    # nothing global changed: the shipped model and presets are as before
     assert get_model("whole").parameter_values()[i] == before and PHENOTYPES["insomnia"]["sleep.insomnia"] != 1.0
+    assert cal.with_values({"low_grade_inflammation.sleep_gain": 0.02}).parameters == {
+        "low_grade_inflammation.sleep_gain": 0.02}
+    with pytest.raises(TypeError):
+        PHENOTYPES["insomnia"]["sleep.insomnia"] = 1.0  # presets are read-only data
     with pytest.raises(SpecError, match="within its bounds"):
-        with applied({"low_grade_inflammation.sleep_gain": 5.0}):
-            get_model("whole")
+        get_model("whole", Calibration.of({"low_grade_inflammation.sleep_gain": 5.0}))
     with pytest.raises(SpecError, match="must be a preset"):
-        with phenotype_values({"phenotype:nosuch:x.y": 1.0}):
-            pass
+        Calibration.of({"phenotype:nosuch:x.y": 1.0})
     with pytest.raises(SpecError, match="shipped target with a validation protocol"):
         EffectProblem("x", [SLEEP], ["nonsense"])
 

@@ -23,7 +23,7 @@ def test_draws_follow_the_grid_posterior():
 def test_band_runs_each_draw_with_its_values():
     draws = posterior_draws(20, seed=2, calibration=FAKE)
     i = get_model("whole").parameter_index("low_grade_inflammation.sleep_gain")
-    band = band_over_draws(lambda: {"gain": float(get_model("whole").parameter_values()[i])}, draws)
+    band = band_over_draws(lambda cal: {"gain": float(get_model("whole", cal).parameter_values()[i])}, draws)
     vals = sorted(x["low_grade_inflammation.sleep_gain"] for x in draws)
     assert band["gain"]["draws"] == 20
     assert vals[0] <= band["gain"]["p5"] <= band["gain"]["p50"] <= band["gain"]["p95"] <= vals[-1]
