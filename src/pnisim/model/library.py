@@ -151,7 +151,8 @@ def whole(calibrated: bool = True) -> Model:
     )
     return compose(
         "whole",
-        "pnisim whole system (so far): core + psyche + autonomic nervous system + liver CRP + infection",
+        "pnisim whole system: core + psyche, autonomic, sleep, gut, brain-immune, liver CRP, NK and lymph, T cells and "
+        "autoimmunity, infection, drugs and treatments",
         [*base.modules, autonomic.autonomic, crp.crp, psyche.psyche, sleep.sleep, reynolds2006.infection,
          treatments.treatments, *pharmacology.MODULES, autoimmune.tcell, _healthy_autoimmune(), gut.gut,
          brain_immune.brain_immune, nk_lymph.nk, nk_lymph.lymph],

@@ -84,7 +84,7 @@ CARBO = (
     "cytokine-driven CD4+ T cell differentiation and phenotype plasticity. PLoS Comput Biol 2013;9:e1003027"
 )
 CARBO_DOI = "10.1371/journal.pcbi.1003027"
-DESIGN = "pnisim design; to be calibrated (issue 5)"
+DESIGN = "pnisim design; not yet calibrated"
 VELEZ = "Vélez de Mendizábal N et al. BMC Syst Biol 2011;5:114 (doi:10.1186/1752-0509-5-114)"
 
 # resting state of the T-cell module (per cent of CD4+ T cells; see docstring)

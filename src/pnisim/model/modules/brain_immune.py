@@ -73,8 +73,8 @@ CITATION = (
     "when the immune system subjugates the brain. Nat Rev Neurosci 2008;9:46-56"
 )
 DOI = "10.1038/nrn2297"
-DESIGN = "pnisim design; to be calibrated (issue 5)"
-MOOD = "pnisim design: IL-6 x3 -> ~0.5 logit, as psyche's w_inf; to be calibrated (issue 5)"
+DESIGN = "pnisim design; not yet calibrated"
+MOOD = "pnisim design: IL-6 x3 -> ~0.5 logit, as psyche's w_inf; not yet calibrated"
 
 TNF_REST, IL6_REST = 8.79, 0.6097  # pg/mL, Windoloski 2024 resting set points (wTNF, w6)
 KTR_REST = 30.0                     # µmol/mmol

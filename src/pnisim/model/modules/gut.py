@@ -54,7 +54,7 @@ CITATION = (
     "permeability in humans by a mast cell-dependent mechanism. Gut 2014;63:1293-1299"
 )
 DOI = "10.1136/gutjnl-2013-305690"
-DESIGN = "pnisim design; to be calibrated (issue 5)"
+DESIGN = "pnisim design; not yet calibrated"
 
 TNF_REST = 8.79  # pg/mL, Windoloski 2024 wTNF
 # constant endotoxin input (ng/kg/h) that doubles resting IL-6 in the Windoloski 2024 innate block

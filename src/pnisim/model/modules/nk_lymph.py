@@ -57,7 +57,7 @@ LYMPH_CITATION = (
     "near-infrared fluorescence imaging. Arch Phys Med Rehabil 2011;92:756-764"
 )
 LYMPH_DOI = "10.1016/j.apmr.2010.12.027"
-DESIGN = "pnisim design; to be calibrated (issue 5)"
+DESIGN = "pnisim design; not yet calibrated"
 
 CORT_REF = 200.0          # nmol/L, resting daily-mean serum cortisol (placeholder for the core's)
 NK_SLEEP_FRACTION = 0.72  # Irwin 1994: NK activity after ~4 h of lost sleep, fraction of baseline

@@ -49,7 +49,7 @@ CITATION = (
     "Brosschot JF, Gerin W, Thayer JF. J Psychosom Res 2006;60:113-124; Dantzer R et al. Nat Rev Neurosci 2008;9:46-56"
 )
 DOI = "10.1037/0033-2909.98.2.310"
-DESIGN = "pnisim design (no published mechanistic model); size to be calibrated (issue 5)"
+DESIGN = "pnisim design (no published mechanistic model); size not yet calibrated"
 
 
 def _logit(p: float) -> float:

@@ -51,7 +51,7 @@ CITATION = (
 )
 DOI = "10.1177/0748730406297512"
 REDUCTION = "reduction of Phillips & Robinson 2007 (pnisim.calibrate.sleep_reduction; c0 = 0.64 for 8.0 h)"
-DESIGN = "pnisim design; size to be calibrated (issue 5)"
+DESIGN = "pnisim design; size not yet calibrated"
 
 #: arousal (mV) at which the tanh cap of the reduced law bends; the published model stops sleeping at ≈ 2.3 mV
 AROUSAL_CAP = 2.3

@@ -41,7 +41,7 @@ CITATION = (
     "Koopman FA et al. Proc Natl Acad Sci USA 2016;113:8284-8289"
 )
 DOI = "10.1136/bjsports-2016-095999"
-DESIGN = "pnisim design; size to be calibrated (issue 5)"
+DESIGN = "pnisim design; size not yet calibrated"
 
 treatments = Module(
     name="treatments",

@@ -48,8 +48,8 @@ appraisal_drives_physiology = Coupling(
                 "inflammation feeds back on mood",
     citation="Lazarus RS, Folkman S. Stress, Appraisal, and Coping. Springer 1984; Dantzer R et al. Nat Rev Neurosci 2008;9:46-56",
     grade="C",
-    parameters=table("pnisim design; to be calibrated to Miller GE, Chen E, Zhou ES 2007 Psychol Bull 133:25 "
-                     "(chronic stress and the HPA axis) in issue 5", "D", [
+    parameters=table("pnisim design; not yet calibrated (target: Miller GE, Chen E, Zhou ES 2007 Psychol Bull "
+                     "133:25, chronic stress and the HPA axis)", "D", [
         ("hpa_gain", 0.3, "1", "CRH drive per unit perceived stress", {"bounds": (0.0, 3.0), "cv": 0.4}),
     ]),
     binds={
@@ -71,7 +71,7 @@ low_grade_inflammation = Coupling(
                 "of 6-h nights raised IL-6; Irwin 2016 meta-analysis: sleep disturbance goes with higher IL-6 and CRP)",
     citation=BIERHAUS + "; " + VGONTZAS,
     grade="C",
-    parameters=table("pnisim design; to be calibrated (issue 5)", "D", [
+    parameters=table("pnisim design; not yet calibrated", "D", [
         ("gain", 2.0, "1", "fractional rise of the resting cytokine set points per unit sympathetic excess "
          "(8 weeks of moderate chronic stress raise resting IL-6 about 30 %)", {"bounds": (0.0, 10.0), "cv": 0.4}),
         ("sleep_gain", 0.15, "1 per h/night", "fractional rise of the resting cytokine set points per h/night of "
@@ -125,7 +125,7 @@ infection_links = Coupling(
                 "susceptibility rises with stress; Prather 2015: with short sleep); the pathogen's molecular patterns activate monocytes like endotoxin",
     citation=COHEN_1991,
     grade="C",
-    parameters=table("pnisim design; sizes to be calibrated (issue 5)", "D", [
+    parameters=table("pnisim design; sizes not yet calibrated", "D", [
         ("k_defence", 0.45, "1", "loss of host defence per unit perceived stress: defence = 1/(1 + k*PS)",
          {"bounds": (0.0, 5.0), "cv": 0.4}),
         ("k_sleep_defence", 0.3, "1 per h/night", "loss of host defence per h/night of weekly sleep deficit "
