@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..analysis.measurement import measure
-from ..analysis.summary import cortisol_day
+from ..analysis.readouts import cortisol_day
 from ..data import load_csv
 from ..engine.simulate import Event
 from ..trial import stats as S
