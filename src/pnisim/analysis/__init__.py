@@ -1,1 +1,1 @@
-"""What a researcher reads off a run: summary readouts, figures and the HTML report."""
+"""What a researcher reads off a run: readouts, the summary table, figures and the HTML report."""

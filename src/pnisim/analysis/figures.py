@@ -17,18 +17,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
-from .summary import (
+from .curves import arm_names, ok_individuals, wake_times
+from .readouts import (
     COURSE_LABELS,
     COURSE_VARIABLES,
     LABELS,
     MAX_DAY_CURVE_STEP_H,
     Exposure,
-    arm_names,
     exposures_of,
     has_course,
-    ok_individuals,
     representative_day,
-    wake_times,
 )
 
 __all__ = [

@@ -18,7 +18,8 @@ import xarray as xr
 from .. import __version__
 from ..model.core import GRADES
 from ..evidence.graph import pathways
-from .summary import Row, ok_individuals, summary_table
+from .curves import ok_individuals
+from .summary import Row, summary_table
 
 __all__ = ["DISCLAIMER_HTML", "render_report"]
 

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from pnisim.analysis import readouts as RO
 from pnisim.analysis import summary as S
 
 try:
@@ -28,7 +29,7 @@ def car_saliva(t, wake=7.0, amp=4.0, delay=0.6, width=0.15):
 def test_cortisol_day_peak_nadir_and_car():
     t = np.arange(0.0, 72.0 + 1e-9, 5 / 60)  # 5-min sampling
     ds = R.make_ds(t, {"cortisol_serum": circadian(t), "cortisol_saliva": car_saliva(t)}, wake=7.0)
-    res = S.cortisol_day(ds, day=1)
+    res = RO.cortisol_day(ds, day=1)
     r = res["individuals"]["p0000"]
     assert res["units"]["serum_peak"] == "nmol/L" and res["units"]["car_pct"] == "%"
     assert r["serum_peak"] == pytest.approx(350.0, rel=1e-4)
@@ -48,7 +49,7 @@ def test_cortisol_day_uses_each_individuals_wake_time():
     sal = np.stack([car_saliva(t, wake=6.0), car_saliva(t, wake=8.0)])
     serum = np.stack([circadian(t)] * 2)
     ds = R.make_ds(t, {"cortisol_serum": serum, "cortisol_saliva": sal}, wake=np.array([6.0, 8.0]))
-    rows = S.cortisol_day(ds, day=0)["individuals"]
+    rows = RO.cortisol_day(ds, day=0)["individuals"]
     assert rows["p0000"]["wake_time"] == 6.0 and rows["p0001"]["wake_time"] == 8.0
     assert rows["p0000"]["car_pct"] > 20 and rows["p0001"]["car_pct"] > 20  # each sees its own bump
 
@@ -56,7 +57,7 @@ def test_cortisol_day_uses_each_individuals_wake_time():
 def test_peak_time_is_refined_between_coarse_samples():
     t = np.arange(0.0, 48.0 + 1e-9, 0.5)  # 30-min sampling, true peak at 09:10
     ds = R.make_ds(t, {"cortisol_serum": circadian(t, peak_clock=9.0 + 10 / 60)})
-    r = S.cortisol_day(ds, day=1)["individuals"]["p0000"]
+    r = RO.cortisol_day(ds, day=1)["individuals"]["p0000"]
     assert r["serum_peak_clock"] == pytest.approx(9.0 + 10 / 60, abs=0.02)
     assert r["serum_peak"] == pytest.approx(350.0, rel=1e-3)
 
@@ -64,7 +65,7 @@ def test_peak_time_is_refined_between_coarse_samples():
 def test_cortisol_day_outside_run_is_nan():
     t = np.arange(0.0, 24.0 + 1e-9, 0.5)
     ds = R.make_ds(t, {"cortisol_serum": circadian(t), "cortisol_saliva": car_saliva(t)})
-    r = S.cortisol_day(ds, day=3)["individuals"]["p0000"]
+    r = RO.cortisol_day(ds, day=3)["individuals"]["p0000"]
     assert math.isnan(r["serum_peak"]) and math.isnan(r["car_pct"])
 
 
@@ -84,7 +85,7 @@ def stress_run(scale=(1.0,)):
 
 def test_acute_stress_response_known_peaks():
     ds, onset = stress_run()
-    res = S.acute_stress_response(ds, onset)
+    res = RO.acute_stress_response(ds, onset)
     r = res["individuals"]["p0000"]
     assert r["cortisol_serum_baseline"] == pytest.approx(150.0)
     assert r["cortisol_serum_peak"] == pytest.approx(450.0, rel=1e-4)
@@ -113,7 +114,7 @@ def lps_run(scale=(1.0,), status=None):
 
 def test_lps_response_peaks_times_and_order():
     ds, bolus = lps_run()
-    res = S.lps_response(ds, bolus)
+    res = RO.lps_response(ds, bolus)
     r = res["individuals"]["p0000"]
     base = {"tnf": 5.0, "acth": 20.0, "il6": 2.0, "il10": 3.0, "cortisol_serum": 200.0}
     for v, (tau, amp) in TAUS.items():
@@ -126,14 +127,14 @@ def test_lps_response_peaks_times_and_order():
 # ------------------------------------------------------------------------------------------------- exposures, days
 def test_exposures_and_representative_day():
     sc = R.scenario(R.exposure("lps_bolus", 2, "08:00"), R.exposure("acute_stressor", 1, "14:30"))
-    ex = S.exposures_of(sc)
+    ex = RO.exposures_of(sc)
     assert [(e.type, e.t) for e in ex] == [("acute_stressor", 38.5), ("lps_bolus", 56.0)]
     t = np.arange(0.0, 24 * 5 + 1e-9, 1.0)
     ds = R.make_ds(t, {"cortisol_serum": circadian(t)})
     # day 0 is free: the stressor on day 1 is after 02:00 of day 1
-    assert S.representative_day(ds, ex) == 0
-    ex2 = S.exposures_of(R.scenario(R.exposure("acute_stressor", 0, "10:00")))
-    assert S.representative_day(ds, ex2) == 2  # day 1 follows the exposure day
+    assert RO.representative_day(ds, ex) == 0
+    ex2 = RO.exposures_of(R.scenario(R.exposure("acute_stressor", 0, "10:00")))
+    assert RO.representative_day(ds, ex2) == 2  # day 1 follows the exposure day
 
 
 # ------------------------------------------------------------------------------------------------- summary table
@@ -210,14 +211,14 @@ def test_exposures_of_a_real_scenario_including_chronic_stress():
             {"type": "chronic_stress", "schedule": [{"from_day": 0, "level": 0.0}, {"from_day": 2, "level": 0.5}]},
         ],
     })
-    ex = S.exposures_of(sc)
+    ex = RO.exposures_of(sc)
     assert [(e.type, e.t) for e in ex] == [("chronic_stress", 48.0), ("lps_bolus", 4 * 24 + 8.5)]
     t = np.arange(0.0, 6 * 24 + 1e-9, 1.0)
     ds = R.make_ds(t, {"cortisol_serum": circadian(t)})
-    assert S.representative_day(ds, ex) == 0  # before the chronic stress starts
+    assert RO.representative_day(ds, ex) == 0  # before the chronic stress starts
 
 def test_flare_onsets_count_upward_crossings():
     """Flare events for a trial endpoint: each rise of the flare indicator through 0.5 is one event."""
-    assert S.flare_onsets(np.array([0.0, 0.2, 0.7, 0.9, 0.3, 0.6, 0.1])) == 2
-    assert S.flare_onsets(np.array([0.8, 0.9, 0.2])) == 1
-    assert S.flare_onsets(np.zeros(5)) == 0
+    assert RO.flare_onsets(np.array([0.0, 0.2, 0.7, 0.9, 0.3, 0.6, 0.1])) == 2
+    assert RO.flare_onsets(np.array([0.8, 0.9, 0.2])) == 1
+    assert RO.flare_onsets(np.zeros(5)) == 0

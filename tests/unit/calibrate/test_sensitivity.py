@@ -212,8 +212,8 @@ def test_seed_makes_the_analysis_reproducible_and_failed_runs_are_counted():
 
 # ------------------------------------------------------------------------------------------------ readouts
 def test_cortisol_readout_agrees_with_analysis_summary():
-    """The cortisol day readout re-implements pnisim.analysis.summary.cortisol_day (layering); both must agree."""
-    from pnisim.analysis.summary import cortisol_day
+    """The cortisol day readout re-implements pnisim.analysis.readouts.cortisol_day (layering); both must agree."""
+    from pnisim.analysis.readouts import cortisol_day
 
     t = np.round(np.arange(24.0, 24.0 + 26.0 + 1e-9, 1 / 6), 9)
     phase = np.array([[0.0], [1.3], [-2.0]])

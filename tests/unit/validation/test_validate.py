@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from pnisim.cli.main import app
 from pnisim.errors import SpecError
-from pnisim.validation.protocols import NOT_SIMULATABLE, PROTOCOLS, compare
+from pnisim.validation.protocols import NOT_SIMULATABLE, PROTOCOLS
+from pnisim.validation.protocols.common import compare
 from pnisim.validation.report import interval, render_validation_report
 from pnisim.validation.run import validate
 from pnisim.validation.targets import load_targets
