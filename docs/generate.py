@@ -342,7 +342,7 @@ def _describe(name: str) -> dict:
         import pnisim  # noqa: F401
     except ImportError:  # run from a checkout without an installed package
         sys.path.insert(0, str(ROOT / "src"))
-    from pnisim.cli.describe import describe_model  # the function behind `pnisim model --json`
+    from pnisim.model.describe import describe_model  # the function behind `pnisim model --json`
     from pnisim.model.library import get_model
 
     return describe_model(get_model(name))

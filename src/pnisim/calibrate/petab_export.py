@@ -49,9 +49,14 @@ import yaml
 
 from ..engine.sbml import OBSERVABLE_PREFIX, write_sbml
 from ..errors import SpecError
-from .timecourse import DISCLAIMER, TimecourseProblem
+from ..scenario.spec import _did_you_mean
+from .timecourse import DISCLAIMER, CortisolDayProblem, LpsProblem, TimecourseProblem, TsstProblem
 
-__all__ = ["export_petab", "petab_tables"]
+__all__ = ["export_petab", "petab_tables", "petab_problem", "PETAB_PROBLEMS"]
+
+#: The time-course problems that export, by name. The TSST goes on its absolute scale: its relative data have no
+#: PEtab v1 observable (see the module docstring).
+PETAB_PROBLEMS = {"lps": LpsProblem, "cortisol_day": CortisolDayProblem, "tsst": lambda: TsstProblem(relative=False)}
 
 FILES = {
     "sbml": "model.xml",
@@ -137,6 +142,14 @@ def petab_tables(problem: TimecourseProblem) -> dict[str, pd.DataFrame]:
         "measurements": measurements,
         "parameters": parameters,
     }
+
+
+def petab_problem(name: str) -> TimecourseProblem:
+    """The time-course problem ``name`` (a key of :data:`PETAB_PROBLEMS`) with its default settings."""
+    if name not in PETAB_PROBLEMS:
+        raise SpecError(f"The time-course problem must be one of {', '.join(PETAB_PROBLEMS)}."
+                        f"{_did_you_mean(name, list(PETAB_PROBLEMS))} Got {name!r} instead.")
+    return PETAB_PROBLEMS[name]()
 
 
 def export_petab(problem: TimecourseProblem, out_dir: str | Path) -> Path:

@@ -1,10 +1,10 @@
-"""A composed model as plain data for `pnisim model` (tables or JSON). Presentation only: no science."""
+"""A composed model as plain data: what `pnisim model` shows as tables or JSON. Presentation only: no science."""
 
 from __future__ import annotations
 
 import sympy as sp
 
-from ..model.compose import Model
+from .compose import Model
 
 __all__ = ["describe_model", "readable"]
 
