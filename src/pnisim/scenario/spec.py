@@ -40,7 +40,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import ResourceLimitError, SpecError
+from ..errors import ResourceLimitError, SpecError, UnknownKeyError, WrongFormError
 from ..model.compose import Model
 from ..model.library import get_model as _get_model
 from ..model.modules import autoimmune, pharmacology
@@ -150,20 +150,6 @@ WHOLE_ONLY_PHENOTYPES = ("mdd", "mdd_inflamed", "early_adversity", "obesity", "c
 
 
 # ==================================================================================================== helpers
-class _Problem(ValueError):
-    """A value of the wrong form, raised inside pydantic; reported with its location by :func:`parse_scenario`."""
-
-    def __init__(self, allowed: str):
-        super().__init__(allowed)
-        self.allowed = allowed
-
-
-class _UnknownKey(ValueError):
-    def __init__(self, key: Any, allowed: list[str]):
-        super().__init__(f"unknown key {key!r}")
-        self.key, self.allowed = key, allowed
-
-
 def _did_you_mean(name: Any, options: list[str]) -> str:
     close = difflib.get_close_matches(str(name), options, n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
@@ -192,7 +178,7 @@ def _clock(value: Any) -> Any:
         return f"{value.hour:02d}:{value.minute:02d}"
     if isinstance(value, str) and (m := _CLOCK.match(value.strip())):
         return f"{int(m.group(1)):02d}:{m.group(2)}"
-    raise _Problem(_CLOCK_ALLOWED)
+    raise WrongFormError(_CLOCK_ALLOWED)
 
 
 def clock_hours(text: str) -> float:
@@ -224,7 +210,7 @@ class _Spec(BaseModel):
             allowed = list(cls.model_fields)
             for key in data:
                 if key not in allowed:
-                    raise _UnknownKey(key, allowed)
+                    raise UnknownKeyError(key, allowed)
         return data
 
     @classmethod
@@ -242,7 +228,7 @@ class Quantity(_Spec):
     @classmethod
     def _coerce(cls, data: Any) -> Any:
         if isinstance(data, bool):
-            raise _Problem("a quantity such as '2 ng/kg' or a table {value = 2, unit = 'ng/kg'}")
+            raise WrongFormError("a quantity such as '2 ng/kg' or a table {value = 2, unit = 'ng/kg'}")
         if isinstance(data, (int, float)):
             try:
                 return {"value": float(data), "unit": ""}
@@ -251,7 +237,7 @@ class Quantity(_Spec):
         if isinstance(data, str):
             parsed = U.split_quantity(data)
             if parsed is None:
-                raise _Problem("a number followed by a unit, e.g. '15 min' or '2 ng/kg'")
+                raise WrongFormError("a number followed by a unit, e.g. '15 min' or '2 ng/kg'")
             return {"value": parsed[0], "unit": parsed[1]}
         if isinstance(data, Mapping) and isinstance(data.get("unit"), str):
             return {**data, "unit": data["unit"].strip()}
@@ -1421,13 +1407,13 @@ def _message(err: dict, raw: Any, noun: str = "scenario") -> tuple[type[SpecErro
     got = f"Got {_show(err.get('input'))} instead."
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    if isinstance(orig, _UnknownKey):
+    if isinstance(orig, UnknownKeyError):
         where = f"at the top level of the {noun}" if owner == f"the {noun}" and not field else f"in {owner}"
         if field:
             where = f"in the {field!r} of {owner}"
         return SpecError, (f"Unknown key {_show(orig.key)} {where}.{_did_you_mean(orig.key, orig.allowed)} "
                            f"Allowed keys: {', '.join(orig.allowed)}."), None
-    if isinstance(orig, _Problem):
+    if isinstance(orig, WrongFormError):
         return SpecError, f"{subject} must be {orig.allowed}. {got}", None
     if kind == "missing":
         return SpecError, f"{subject} is required but missing.", None
