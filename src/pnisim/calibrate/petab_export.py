@@ -47,9 +47,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..disclaimer import DISCLAIMER
 from ..engine.sbml import OBSERVABLE_PREFIX, write_sbml
 from ..errors import SpecError
-from .timecourse import DISCLAIMER, TimecourseProblem
+from .timecourse import TimecourseProblem
 
 __all__ = ["export_petab", "petab_tables"]
 

@@ -31,6 +31,7 @@ import numpy as np
 import xarray as xr
 from scipy.stats import chi2 as _chi2
 
+from ..disclaimer import DISCLAIMER
 from ..errors import ConvergenceError, ConvergenceWarning, SpecError
 from .fit import FitResult, FixedProblem, fit, least_squares_unit
 from .problem import FitParameter, Problem, log_likelihood
@@ -42,7 +43,6 @@ __all__ = [
     "split_rhat",
 ]
 
-DISCLAIMER = "Research use only, not medical advice."
 CHI2_95_1DF = float(_chi2.ppf(0.95, 1))  # 3.841
 
 

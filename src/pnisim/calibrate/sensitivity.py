@@ -72,7 +72,8 @@ import yaml
 from pydantic import Field, PrivateAttr, model_validator
 
 from .. import __version__
-from ..engine.simulate import DISCLAIMER, Solver, simulate
+from ..disclaimer import DISCLAIMER
+from ..engine.simulate import Solver, simulate
 from ..errors import PnisimWarning, ResourceLimitError, SpecError
 from ..scenario import units as U
 from ..scenario.build import CHUNK_SIZE, plan, scenario_events

@@ -49,6 +49,7 @@ import numpy as np
 import xarray as xr
 
 from ..data import load_csv, load_lps_bolus_mean
+from ..disclaimer import DISCLAIMER
 from ..engine.simulate import Event, Solver, simulate
 from ..errors import SpecError
 from ..model.compose import Model
@@ -57,7 +58,6 @@ from .problem import FitParameter
 
 __all__ = [
     "DEFAULT_SOLVER",
-    "DISCLAIMER",
     "UG_DL_TO_NMOL_L",
     "CortisolDayProblem",
     "LpsProblem",
@@ -67,7 +67,6 @@ __all__ = [
     "settled_state",
 ]
 
-DISCLAIMER = "Research use only, not medical advice."
 UG_DL_TO_NMOL_L = 27.59
 #: tolerances of every residual evaluation: 1e-7 keeps the finite-difference Jacobian (step 1e-3 on the unit
 #: scale) accurate to ~1e-4 while one 14-h run of the whole model stays near 30 ms

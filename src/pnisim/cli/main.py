@@ -19,11 +19,11 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from .. import __version__
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 
 __all__ = ["app"]
 
-DISCLAIMER = "Research use only, not medical advice."
 
 app = typer.Typer(
     name="pnisim",

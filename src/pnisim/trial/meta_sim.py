@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 from .meta import MetaResult, Study, compare_with_published, comparison_table, forest_with_published, \
     random_effects
@@ -46,7 +47,7 @@ class SimulatedMeta:
         return {"endpoint": self.endpoint, "statistic": self.statistic,
                 "studies": [s._asdict() for s in self.studies], "pooled": self.pooled.as_dict(),
                 "published": self.published, "comparison": self.comparison(),
-                "disclaimer": "Research use only, not medical advice."}
+                "disclaimer": DISCLAIMER}
 
 
 def published_from_target(target_id: str) -> dict:

@@ -59,6 +59,7 @@ import xarray as xr
 from scipy import stats as sps
 
 from ..analysis.measurement import MEASUREMENTS, measure
+from ..disclaimer import DISCLAIMER
 from ..engine.simulate import Event, Solver, simulate
 from ..errors import SpecError
 from ..model.library import MODEL_NAMES, get_model
@@ -70,7 +71,6 @@ from .population import draw_correlated
 __all__ = ["CaseControlResult", "CohortResult", "EventDefinition", "case_control", "cohort", "parse_event",
            "MAX_YEARS", "AUTOIMMUNE_ONSET"]
 
-DISCLAIMER = "Research use only, not medical advice."
 CHUNK = 250                 # participants per engine call
 WINDOW_DAYS = 365           # follow-up simulated a year at a time (memory stays bounded)
 HOURS_PER_YEAR = 365.25 * 24

@@ -9,15 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .. import __version__
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 from .protocols import NOT_SIMULATABLE, PROTOCOLS
 from .record import Record
 from .studies import Studies
 from .targets import Target, load_roles, load_targets
 
-__all__ = ["ValidationResult", "validate", "DISCLAIMER"]
-
-DISCLAIMER = "Research use only, not medical advice."
+__all__ = ["ValidationResult", "validate"]
 
 
 @dataclass
