@@ -4,7 +4,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pnisim"
-LAYERS = ["errors", "disclaimer", "model", "engine", "data", "scenario", "evidence", "io", "analysis", "trial", "validation", "calibrate",
+LAYERS = ["errors", "disclaimer", "spec", "model", "engine", "data", "scenario", "evidence", "io", "analysis", "trial", "validation", "calibrate",
           "cli"]
 
 

@@ -9,7 +9,7 @@ the same seeds at every evaluation (common random numbers), so the objective is 
 The problems here have one or two parameters each, chosen so that one mechanism carries one finding; a
 posterior on a grid (flat prior on the parameter's scale, Gaussian likelihood) then gives the parameter's
 uncertainty honestly, with no sampler to tune. Parameters named ``phenotype:<preset>:<module.parameter>`` set the
-value a phenotype preset gives that parameter (``pnisim.scenario.spec.PHENOTYPES``).
+value a phenotype preset gives that parameter (``pnisim.scenario.phenotypes.PHENOTYPES``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ __all__ = ["EffectProblem", "GridFit", "grid_fit", "phenotype_values"]
 @contextlib.contextmanager
 def phenotype_values(values: dict[str, float]):
     """Within the block, phenotype presets give the listed values: keys ``phenotype:<preset>:<parameter>``."""
-    from ..scenario.spec import PHENOTYPES
+    from ..scenario.phenotypes import PHENOTYPES
 
     saved = {}
     try:

@@ -18,7 +18,7 @@ and Iwanaga T, Usher W, Herman J. Socio-Environ Syst Model 2022;4:18155, doi:10.
   the variance explained by a parameter alone) and total ST (alone and through all its interactions), with
   bootstrap confidence intervals; N base samples cost N·(D+2) runs (N·(2D+2) with second-order indices).
 
-A sensitivity file (TOML or YAML) is data, validated like a trial file (:func:`pnisim.scenario.spec.validate_spec`)::
+A sensitivity file (TOML or YAML) is data, validated like a trial file (:func:`pnisim.scenario.loading.validate_spec`)::
 
     name = "phq9_chronic_stress"
     [base]                                  # a scenario: the same keys as a scenario file (optional [[arms]])
@@ -77,16 +77,12 @@ from ..engine.simulate import Solver, simulate
 from ..errors import PnisimWarning, ResourceLimitError, SpecError
 from ..scenario import units as U
 from ..scenario.build import CHUNK_SIZE, plan, scenario_events
-from ..scenario.spec import (
-    MEMORY_LIMIT,
-    Quantity,
-    Scenario,
-    _did_you_mean,
-    _Spec,
-    _when,
-    parse_scenario,
-    validate_spec,
-)
+from ..scenario.clock import format_when
+from ..scenario.loading import parse_scenario, validate_spec
+from ..scenario.quantity import Quantity
+from ..scenario.run_spec import MEMORY_LIMIT
+from ..scenario.scenario import Scenario
+from ..spec import SpecModel, did_you_mean
 
 __all__ = [
     "Factor",
@@ -125,7 +121,7 @@ DEFAULT_EVERY = {"cortisol_day": "10 min", "mean": "6 h", "flare_rate": "6 h"}
 
 
 # ==================================================================================================== spec
-class ParameterRange(_Spec):
+class ParameterRange(SpecModel):
     """One uncertain parameter: an explicit ``range = [low, high]`` or a relative ``factor`` (×/÷ around the
     base person's value). Relative ranges are sampled log-uniformly, explicit ones uniformly unless
     ``scale = "log"``."""
@@ -137,7 +133,7 @@ class ParameterRange(_Spec):
                                                                      "linear for a range)")
 
 
-class OutputSpec(_Spec):
+class OutputSpec(SpecModel):
     """A named endpoint read off each run. Kinds:
 
     * ``value``: ``observable`` at time ``at`` (of ``arm`` when the base has arms);
@@ -172,14 +168,14 @@ class OutputSpec(_Spec):
         return self.label or self.name
 
 
-class MorrisSpec(_Spec):
+class MorrisSpec(SpecModel):
     trajectories: Annotated[int, Field(strict=True)] = Field(10, description="Morris trajectories r (2-10000)")
     levels: Annotated[int, Field(strict=True)] = Field(4, description="grid levels p (even, 2-20)")
     num_resamples: Annotated[int, Field(strict=True, ge=10, le=10_000)] = Field(
         1000, description="bootstrap resamples of the mu* confidence interval")
 
 
-class SobolSpec(_Spec):
+class SobolSpec(SpecModel):
     n: Annotated[int, Field(strict=True)] = Field(description="base samples N (a power of 2, >= 16)")
     calc_second_order: Annotated[bool, Field(strict=True)] = Field(False, description="also second-order S2")
     num_resamples: Annotated[int, Field(strict=True, ge=10, le=10_000)] = Field(
@@ -187,14 +183,14 @@ class SobolSpec(_Spec):
     conf_level: float = Field(0.95, gt=0, lt=1, description="confidence level of the intervals")
 
 
-class MethodSpec(_Spec):
+class MethodSpec(SpecModel):
     seed: Annotated[int, Field(strict=True, ge=0, le=2**32 - 1)] = Field(0, description="seed of the samples and "
                                                                                          "the bootstraps")
     morris: MorrisSpec | None = None
     sobol: SobolSpec | None = None
 
 
-class SensitivitySpec(_Spec):
+class SensitivitySpec(SpecModel):
     name: str = "sensitivity"
     description: str = ""
     base: dict[str, Any] = Field(description="a scenario: the same keys as a scenario file (person, run, "
@@ -321,7 +317,7 @@ def _check_output(k: int, o: OutputSpec, scenario: Scenario) -> None:
     if observable is not None and observable not in variables:
         if o.observable is not None:
             raise SpecError(f"The 'observable' of {who} must be an observable or state of model {scenario.model!r}."
-                            f"{_did_you_mean(observable, variables)} Got {observable!r} instead.")
+                            f"{did_you_mean(observable, variables)} Got {observable!r} instead.")
         raise SpecError(f"The 'kind' of {who} needs observable {observable!r}, which model {scenario.model!r} does "
                         f"not have (use model 'whole'). Got {o.kind!r} instead.")
     if o.kind == "difference" and not arms:
@@ -332,7 +328,7 @@ def _check_output(k: int, o: OutputSpec, scenario: Scenario) -> None:
         if value is not None and value not in arms:
             allowed_arms = ", ".join(arms) if arms else "none: the base has no [[arms]]"
             raise SpecError(f"The {name!r} of {who} must name an arm of the base ({allowed_arms})."
-                            f"{_did_you_mean(value, arms)} Got {value!r} instead.")
+                            f"{did_you_mean(value, arms)} Got {value!r} instead.")
     if arms and o.arm is None:
         raise SpecError(f"The 'arm' of {who} is required: the base compares arms ({', '.join(arms)}).")
     if o.kind == "difference":
@@ -352,7 +348,7 @@ def _check_output(k: int, o: OutputSpec, scenario: Scenario) -> None:
         got = {"value": f"{o.at!s}", "difference": f"{o.at!s}", "cortisol_day": f"day {o.day}"}.get(
             o.kind, f"{o.start!s} to {o.end!s}")
         raise SpecError(f"The {what} of {who} must lie inside the base run, {win.text()}. Got {got} = "
-                        f"{_when(lo)}{'' if lo == hi else ' to ' + _when(hi)} instead.")
+                        f"{format_when(lo)}{'' if lo == hi else ' to ' + format_when(hi)} instead.")
     if o.kind in ("mean", "flare_rate", "cortisol_day"):
         step = _every_h(o)
         if not (math.isfinite(step) and step > 0):
@@ -368,7 +364,7 @@ def _check_parameter(k: int, r: ParameterRange, scenario: Scenario, person: np.n
     who = f"parameters[{k}]"
     if r.name not in names:
         raise SpecError(f"The 'name' of {who} must be a parameter (module.name) of model {scenario.model!r}."
-                        f"{_did_you_mean(r.name, names)} Got {r.name!r} instead.")
+                        f"{did_you_mean(r.name, names)} Got {r.name!r} instead.")
     who = f"parameter {r.name!r} ({who})"
     if (r.range is None) == (r.factor is None):
         raise SpecError(f"{who[0].upper() + who[1:]} must give either a 'range' [low, high] or a 'factor' > 1, "
@@ -843,7 +839,7 @@ def _unit_of(model, name: str) -> str:
 
 def _output_description(o: OutputSpec) -> str:
     def when(q: Quantity | None) -> str:
-        return _when(q.to(U.TIME, "time")) if q is not None else ""
+        return format_when(q.to(U.TIME, "time")) if q is not None else ""
 
     arm = f" in {o.arm}" if o.arm else ""
     if o.kind == "value":

@@ -107,7 +107,7 @@ def uncalibrated_values(steps: tuple[Step, ...] = PLAN) -> dict[str, float]:
     for ``phenotype:<preset>:<parameter>``, the preset's placeholder (the model default when the preset does not
     set it)."""
     from ..model.library import whole
-    from ..scenario.spec import UNCALIBRATED_PHENOTYPES
+    from ..scenario.phenotypes import UNCALIBRATED_PHENOTYPES
 
     model = whole(calibrated=False)
     out = {}

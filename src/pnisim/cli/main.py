@@ -63,7 +63,7 @@ def _user_errors():
 
 def _load_scenario(spec: Path | None):
     from ..scenario.build import default_scenario
-    from ..scenario.spec import load_scenario
+    from ..scenario.loading import load_scenario
 
     return default_scenario() if spec is None else load_scenario(spec)  # a missing file is a SpecError there
 
@@ -477,7 +477,7 @@ def calibrate(
     from ..model.library import whole_calibration
     from ..io.outdir import check_output_dir, staged_output_dir
     from ..io.writers import jsonable, write_json
-    from ..scenario.spec import _did_you_mean
+    from ..spec import did_you_mean
 
     stdout, stderr = _consoles()
     with _user_errors():
@@ -485,7 +485,7 @@ def calibrate(
         for o in only or []:
             if o not in names:
                 raise SpecError(f"The '--only' parameter must be one of the calibration steps ({', '.join(names)})."
-                                f"{_did_you_mean(o, names)} Got {o!r} instead.")
+                                f"{did_you_mean(o, names)} Got {o!r} instead.")
         if not (0 < scale <= 1):
             raise SpecError(f"The '--scale' must be in (0, 1]. Got {scale!r} instead.")
         if not 3 <= grid <= 41:
@@ -613,14 +613,14 @@ def export_petab_command(
     from ..calibrate.petab_export import export_petab
     from ..calibrate.timecourse import CortisolDayProblem, LpsProblem, TsstProblem
     from ..io.outdir import check_output_dir, staged_output_dir
-    from ..scenario.spec import _did_you_mean
+    from ..spec import did_you_mean
 
     problems = {"lps": LpsProblem, "cortisol_day": CortisolDayProblem, "tsst": lambda: TsstProblem(relative=False)}
     stdout, _ = _consoles()
     with _user_errors():
         if problem not in problems:
             raise SpecError(f"The time-course problem must be one of {', '.join(problems)}."
-                            f"{_did_you_mean(problem, list(problems))} Got {problem!r} instead.")
+                            f"{did_you_mean(problem, list(problems))} Got {problem!r} instead.")
         check_output_dir(out, overwrite=overwrite)
         with staged_output_dir(out, overwrite=overwrite) as stage:
             export_petab(problems[problem](), stage)
@@ -695,7 +695,7 @@ def evidence_command(
     from ..evidence.graph import evidence_html, evidence_items, write_graphml
     from ..io.outdir import staged_output_dir
     from ..model.library import get_model
-    from ..scenario.spec import EXPOSURE_CLASSES
+    from ..scenario.registry import EXPOSURE_CLASSES
 
     stdout, _ = _consoles()
     with _user_errors():
@@ -765,7 +765,7 @@ def _first(per_individual):
 
 def _with_model(scenario, model: str):
     """The scenario with its model replaced, validated again (an exposure the model cannot take is a SpecError)."""
-    from ..scenario.spec import parse_scenario
+    from ..scenario.loading import parse_scenario
 
     data = scenario.model_dump(mode="json", exclude_none=True)
     data["model"] = model
@@ -780,7 +780,7 @@ def schema(
 ) -> None:
     """Print (or write) the JSON Schema of scenario files (or, with --trial, of trial files)."""
     from ..io.writers import write_json
-    from ..scenario.spec import json_schema
+    from ..scenario.loading import json_schema
     from ..trial.spec import trial_json_schema
 
     with _user_errors():

@@ -34,7 +34,9 @@ import xarray as xr
 from ..engine.simulate import Solver
 from ..errors import ResourceLimitError, SpecError
 from .build import RunPlan, plan, run_chunk
-from .spec import MEMORY_LIMIT, Scenario, parse_scenario
+from .loading import parse_scenario
+from .run_spec import MEMORY_LIMIT
+from .scenario import Scenario
 
 __all__ = ["stream_scenario", "stream_summary", "StreamResult", "simulate_chunk", "KEEP", "SUMMARY_STATS", "STORE_NAME"]
 

@@ -52,13 +52,13 @@ class SimulatedMeta:
 
 def published_from_target(target_id: str) -> dict:
     """A shipped target (targets.csv) as the published pooled result to compare with."""
-    from ..scenario.spec import _did_you_mean
+    from ..spec import did_you_mean
     from ..data.targets import load_targets
 
     targets = {t.id: t for t in load_targets()}
     t = targets.get(target_id)
     if t is None:
-        raise SpecError(f"The published target must be a shipped target id.{_did_you_mean(target_id, list(targets))}"
+        raise SpecError(f"The published target must be a shipped target id.{did_you_mean(target_id, list(targets))}"
                         f" Got {target_id!r} instead.")
     if t.estimate is None or t.ci is None:
         raise SpecError(f"The published target {target_id!r} must have a numeric estimate with a 95 % CI to be "

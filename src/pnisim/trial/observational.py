@@ -64,7 +64,11 @@ from ..engine.simulate import Event, Solver, simulate
 from ..errors import SpecError
 from ..model.library import MODEL_NAMES, get_model
 from ..scenario.build import draw_parameters, scenario_events
-from ..scenario.spec import PHENOTYPES, Infection, _did_you_mean, clock_hours, parse_scenario
+from ..scenario.clock import clock_hours
+from ..scenario.exposures import Infection
+from ..scenario.loading import parse_scenario
+from ..scenario.phenotypes import PHENOTYPES
+from ..spec import did_you_mean
 from . import stats as S
 from .population import draw_correlated
 
@@ -87,7 +91,7 @@ _OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.le
 def _model(model):
     if not isinstance(model, str) or model not in MODEL_NAMES:
         raise SpecError(f"The 'model' of the study must be one of {', '.join(MODEL_NAMES)}. Got {model!r} instead."
-                        + _did_you_mean(model, list(MODEL_NAMES)))
+                        + did_you_mean(model, list(MODEL_NAMES)))
     return get_model(model)
 
 
@@ -98,7 +102,7 @@ def _mixture(mix, what: str, model) -> dict[str, float]:
     for name, frac in mix.items():
         if name not in PHENOTYPES:
             raise SpecError(f"The phenotype {name!r} in '{what}' must be one of {', '.join(PHENOTYPES)}. Got {name!r} "
-                            f"instead." + _did_you_mean(name, list(PHENOTYPES)))
+                            f"instead." + did_you_mean(name, list(PHENOTYPES)))
         missing = [p for p in PHENOTYPES[name] if p not in model.parameter_names]
         if missing:
             raise SpecError(f"The phenotype {name!r} in '{what}' sets parameter {missing[0]!r}, which model "
@@ -126,7 +130,7 @@ def _observables(names, model) -> list[str]:
         if o not in model.observable_names:
             raise SpecError(f"The observable {o!r} in 'observables' must be one of model {model.name!r}'s "
                             f"observables ({', '.join(model.observable_names)}). Got {o!r} instead."
-                            + _did_you_mean(o, model.observable_names))
+                            + did_you_mean(o, model.observable_names))
         if o not in out:
             out.append(o)
     return out
@@ -164,7 +168,7 @@ def _susceptibility(spec, model) -> dict[str, tuple[float, float]]:
         except SpecError:
             raise SpecError(f"The parameter {name!r} in 'susceptibility' must be a parameter of model "
                             f"{model.name!r} (module.name). Got {name!r} instead."
-                            + _did_you_mean(name, model.parameter_names)) from None
+                            + did_you_mean(name, model.parameter_names)) from None
         ok = (isinstance(value, (tuple, list)) and len(value) == 2
               and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
               and value[0] > 0 and value[1] >= 0)
@@ -207,11 +211,11 @@ def parse_event(text, observables: list[str]) -> EventDefinition:
     m = _EVENT.match(text)
     if m is None:
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead."
-                        + _did_you_mean(text, [AUTOIMMUNE_ONSET]))
+                        + did_you_mean(text, [AUTOIMMUNE_ONSET]))
     name, op, number = m.group(1), m.group(2), float(m.group(3))
     if name not in observables:
         raise SpecError(f"The observable {name!r} of the 'event' must be one of the model's observables "
-                        f"({', '.join(observables)}). Got {text!r} instead." + _did_you_mean(name, observables))
+                        f"({', '.join(observables)}). Got {text!r} instead." + did_you_mean(name, observables))
     if not math.isfinite(number):
         raise SpecError(f"The threshold of the 'event' must be a finite number. Got {text!r} instead.")
     return EventDefinition(f"{name}{op}{number:g}", name, op, number)
@@ -319,7 +323,7 @@ def case_control(cases: dict[str, float], controls: dict[str, float], *, n_cases
         bad = [k for k in exposures if k not in ("cases", "controls")]
         if bad:
             raise SpecError(f"The 'exposures' mapping of the study must have keys 'cases' and/or 'controls'. Got "
-                            f"{bad[0]!r} instead." + _did_you_mean(bad[0], ["cases", "controls"]))
+                            f"{bad[0]!r} instead." + did_you_mean(bad[0], ["cases", "controls"]))
         ev_case = _exposure_events(exposures.get("cases"), model, m, t_draw, "cases")
         ev_ctrl = _exposure_events(exposures.get("controls"), model, m, t_draw, "controls")
     else:

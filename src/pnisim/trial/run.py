@@ -33,7 +33,7 @@ from ..scenario import units as U
 from ..scenario.build import draw_parameters, scenario_events
 from .covariates import apply_covariates, draw_demographics
 from .population import Target, draw_correlated, plausible, select_to_target
-from ..scenario.spec import PHENOTYPES
+from ..scenario.phenotypes import PHENOTYPES
 from . import stats as S
 from .spec import TrialSpec
 

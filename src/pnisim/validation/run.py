@@ -78,11 +78,11 @@ def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
     targets = load_targets()
     known = [t.id for t in targets]
     if ids:
-        from ..scenario.spec import _did_you_mean
+        from ..spec import did_you_mean
 
         for i in ids:
             if i not in known:
-                raise SpecError(f"The target id {i!r} must be one of the shipped targets.{_did_you_mean(i, known)} "
+                raise SpecError(f"The target id {i!r} must be one of the shipped targets.{did_you_mean(i, known)} "
                                 f"Got {i!r} instead.")
         targets = [t for t in targets if t.id in ids]
     if not (0 < scale <= 1):

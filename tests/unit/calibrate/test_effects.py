@@ -14,7 +14,7 @@ from pnisim.calibrate.whole_effects import PLAN, Step, calibrate_whole, fit_warn
 from pnisim.cli.main import app
 from pnisim.errors import SpecError
 from pnisim.model.library import get_model
-from pnisim.scenario.spec import PHENOTYPES
+from pnisim.scenario.phenotypes import PHENOTYPES
 from pnisim.validation.targets import load_roles, load_targets
 
 SLEEP = FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.2, "lin")

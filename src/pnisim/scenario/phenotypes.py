@@ -1,0 +1,71 @@
+"""Phenotype presets: parameter values a person starts from before their own overrides.
+
+The placeholders written here are replaced at import by the values ``pnisim calibrate`` fitted
+(``data/calibration/whole.toml [phenotypes]``); :data:`UNCALIBRATED_PHENOTYPES` keeps them as written.
+"""
+
+from __future__ import annotations
+
+from ..model.modules import autoimmune
+
+__all__ = ["PHENOTYPES", "UNCALIBRATED_PHENOTYPES", "WHOLE_ONLY_PHENOTYPES"]
+
+#: Phenotype presets: parameter values applied before the person's own overrides.
+PHENOTYPES: dict[str, dict[str, float]] = {
+    "healthy": {},
+    # Somvanshi PR et al. 2020 (Am J Physiol Endocrinol Metab 319:E48): raising GR sensitivity r reproduces
+    # the PTSD-like profile (lower cortisol, stronger feedback, larger cytokine response).
+    "high_gr_sensitivity": {"gr.r": 0.5},
+    # Weaker GR-mediated inhibition of the HPA axis (Ki halved): a glucocorticoid-resistance-like variant.
+    "low_gr_inhibition": {"gr.Ki": 0.5},
+    # The presets below need model "whole" (they set psyche parameters); sizes are grade C placeholders until
+    # calibration to the case-control targets (Osimo 2020: CRP g = 0.71, IL-6 g = 0.61 in depression).
+    # Major depression: a depressive-symptom set point at PHQ-9 ~12 (moderate; with rumination feedback) and
+    # lower resilience.
+    "mdd": {"psyche.dep_set": 1.35, "psyche.resilience": -0.3},
+    # Major depression with inflammation: resting IL-6 x2.5 and TNF x1.5 (CRP ~2.5 mg/L, above the 'high' 3 mg/L
+    # threshold for some individuals once between-person variability is added).
+    "mdd_inflamed": {"psyche.dep_set": 1.35, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 2.5,
+                     "innate.wTNF": 8.79 * 1.5},
+    # Early adversity (ACE >= 4): persistent lower GR expression (NR3C1 methylation: McGowan PO et al. 2009 Nat
+    # Neurosci 12:342), lower resilience, and higher resting inflammation (Baumeister D et al. 2016 Mol Psychiatry
+    # 21:642: childhood trauma and CRP/IL-6/TNF).
+    "early_adversity": {"gr.V_GRmrna": 3.4 * 0.8, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 1.3},
+    # Obesity / sedentary life: adipose tissue adds to resting IL-6 (Mohamed-Ali V et al. 1997 J Clin Endocrinol
+    # Metab 82:4196) — resting IL-6 x2, TNF x1.2.
+    "obesity": {"innate.w6": 0.6097 * 2.0, "innate.wTNF": 8.79 * 1.2},
+    # Chronic stress (family caregiver): an ongoing stressor load of 0.5 carried by the person (Pinquart M,
+    # Sörensen S 2003 Psychol Aging 18:250; Kiecolt-Glaser JK et al. 2003 PNAS 100:9090: caregivers' IL-6 rises).
+    "chronic_stress": {"psyche.stress_load": 0.5},
+    # PTSD: higher GR sensitivity (Yehuda 2009; Somvanshi 2020 r = 0.5: low nadir, strong feedback) and a chronic
+    # trauma-symptom load (PCL-5 ~40) whose hyperarousal keeps perceived stress and sympathetic tone up.
+    "ptsd": {"gr.r": 0.5, "psyche.tra_chronic": 0.5, "psyche.resilience": -0.2},
+    # Insomnia disorder: trait hyperarousal of 2 mV in the sleep switch (about 6 h of sleep; Riemann 2010).
+    "insomnia": {"sleep.insomnia": 2.0},
+    # Loneliness: perceived support 0.35 lower (Hawkley & Cacioppo 2010).
+    "loneliness": {"psyche.support_offset": -0.35},
+    # Autoimmune diseases: the disease switch's presets (pnisim.model.modules.autoimmune.DISEASES; grade C/D).
+    **{name: {k: o.value for k, o in autoimmune.DISEASES[key].items()}
+       for name, key in (("ra", "ra"), ("sle", "sle"), ("ms", "ms"), ("ibd", "ibd"))},
+}
+
+
+#: The presets as written above, before the calibration replaces fitted values (``pnisim calibrate --from-scratch``).
+UNCALIBRATED_PHENOTYPES = {k: dict(v) for k, v in PHENOTYPES.items()}
+
+
+def _calibrated_presets() -> None:
+    """Preset values fitted by ``pnisim calibrate`` (data/calibration/whole.toml [phenotypes]) replace the
+    placeholders above."""
+    from ..model.library import whole_calibration
+
+    for key, value in whole_calibration()["phenotypes"].items():
+        preset, name = key.split(":", 1)
+        PHENOTYPES[preset][name] = float(value)
+
+
+_calibrated_presets()
+#: Presets that need model "whole" (they set parameters only it has).
+WHOLE_ONLY_PHENOTYPES = ("mdd", "mdd_inflamed", "early_adversity", "obesity", "chronic_stress", "ptsd", "insomnia",
+                         "loneliness", "ra", "sle", "ms", "ibd")
+
