@@ -28,7 +28,7 @@ def _registry() -> pint.UnitRegistry:
     of 0.25 s from the second process on); without a writable cache it is built from scratch."""
     import os
 
-    from ..engine._build import default_cache_dir
+    from ..engine.cache import default_cache_dir
 
     folder = default_cache_dir().parent / "pint"
     try:
