@@ -58,8 +58,8 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import math
-import tomllib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,7 +68,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import xarray as xr
-import yaml
 from pydantic import Field, PrivateAttr, model_validator
 
 from .. import __version__
@@ -82,7 +81,7 @@ from ..scenario.loading import parse_scenario, validate_spec
 from ..scenario.quantity import Quantity
 from ..scenario.run_spec import MEMORY_LIMIT
 from ..scenario.scenario import Scenario
-from ..spec import SpecModel, did_you_mean
+from ..spec import SpecModel, did_you_mean, read_file
 
 __all__ = [
     "Factor",
@@ -95,6 +94,9 @@ __all__ = [
     "SobolSpec",
     "analyse",
     "load_sensitivity",
+    "sensitivity_json_schema",
+    "write_sensitivity_json_schema",
+    "SENSITIVITY_SCHEMA_PATH",
     "morris_figure",
     "parse_sensitivity",
     "render_sensitivity_report",
@@ -110,8 +112,8 @@ ENGINE_CHUNK_BYTES = 256 * 2**20
 MAX_SOBOL_N = 2**20
 #: Output grids longer than this many times per arm are refused (a nadir needs ~40, a 6-month rate ~730).
 MAX_OUTPUT_TIMES = 20_000
-#: Parameter-file size cap (a spec is a few kB; this guards against YAML bombs).
-MAX_FILE_BYTES = 1 * 2**20
+#: Where the published JSON Schema of sensitivity files lives (regenerate with write_sensitivity_json_schema()).
+SENSITIVITY_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sensitivity.schema.json"
 
 Progress = Callable[[float, str], None]
 OUTPUT_KINDS = ("value", "difference", "mean", "cortisol_day", "flare_rate")
@@ -471,23 +473,30 @@ def parse_sensitivity(data, *, source: str | None = None) -> SensitivitySpec:
 
 
 def load_sensitivity(path: str | Path) -> SensitivitySpec:
-    """Read and validate a sensitivity file (.toml, .yaml or .yml)."""
-    path = Path(path)
-    if path.suffix.lower() not in (".toml", ".yaml", ".yml"):
-        raise SpecError(f"The sensitivity file {str(path)!r} must end in .toml, .yaml or .yml. Got "
-                        f"{path.suffix or 'no extension'!r} instead.")
-    if not path.is_file():
-        raise SpecError(f"The sensitivity file {str(path)!r} must exist. Got a path that does not exist instead.")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ResourceLimitError(f"The sensitivity file {str(path)!r} must be at most {MAX_FILE_BYTES // 1024} KiB. "
-                                 f"Got {path.stat().st_size} bytes instead.")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"The sensitivity file {str(path)!r} must be valid {path.suffix[1:].upper()}. Got: {exc}") \
-            from None
-    return parse_sensitivity(data, source=str(path))
+    """Read and validate a sensitivity file (.toml, .yaml, .yml or .json), like every other spec file
+    (pnisim.spec)."""
+    return parse_sensitivity(read_file(path, noun="sensitivity analysis"), source=str(Path(path)))
+
+
+def sensitivity_json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of sensitivity files, generated from the pydantic models (``base`` is a
+    scenario: see the scenario schema)."""
+    schema = SensitivitySpec.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://pnisim.org/schemas/sensitivity.schema.json",
+        **schema,
+        "title": "pnisim sensitivity analysis",
+        "description": "A pnisim global sensitivity analysis (TOML, YAML or JSON): a base scenario, the uncertain "
+                       "parameters, the outputs read off each run and the method (Morris and/or Sobol').",
+    }
+
+
+def write_sensitivity_json_schema(path: str | Path = SENSITIVITY_SCHEMA_PATH) -> Path:
+    """Write :func:`sensitivity_json_schema` to ``path`` (default: the published copy in ``pnisim/schemas``)."""
+    p = Path(path)
+    p.write_text(json.dumps(sensitivity_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return p
 
 
 # ==================================================================================================== SALib layer

@@ -776,18 +776,23 @@ def _with_model(scenario, model: str):
 @app.command()
 def schema(
     out: Path | None = typer.Option(None, "--out", "-o", help="Write the schema to this file instead of stdout."),
-    trial: bool = typer.Option(False, "--trial", help="The schema of trial files instead of scenario files."),
+    trial: bool = typer.Option(False, "--trial", help="The schema of trial files instead of scenario files "
+                                                       "(same as --kind trial)."),
+    kind: str = typer.Option("scenario", "--kind", help="Kind of spec file: scenario, trial or sensitivity."),
 ) -> None:
-    """Print (or write) the JSON Schema of scenario files (or, with --trial, of trial files)."""
+    """Print (or write) the JSON Schema of scenario files (or, with --kind, of another kind of spec file)."""
+    from ..io.specs import json_schema
     from ..io.writers import write_json
-    from ..scenario.loading import json_schema
-    from ..trial.spec import trial_json_schema
 
     with _user_errors():
-        doc = trial_json_schema() if trial else json_schema()
+        if trial and kind not in ("scenario", "trial"):
+            raise SpecError(f"The '--trial' flag asks for the trial schema, so '--kind' must be trial or left out. "
+                            f"Got {kind!r} instead.")
+        kind = "trial" if trial else kind
+        doc = json_schema(kind)
         if out is not None:
             write_json(doc, out)
-            _consoles()[0].print(f"Wrote the {'trial' if trial else 'scenario'} JSON Schema to {out}", markup=False)
+            _consoles()[0].print(f"Wrote the {kind} JSON Schema to {out}", markup=False)
             return
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 

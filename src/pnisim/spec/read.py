@@ -59,6 +59,16 @@ def _clock_times_as_text(data: Any) -> Any:
     return data
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's problem on one line with its line and column (its own text spans lines and names no file)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return str(exc)
+    context = getattr(exc, "context", None)
+    return f"{context + ', ' if context else ''}{problem} (line {mark.line + 1}, column {mark.column + 1})."
+
+
 def parse_text(text: str, fmt: str, *, noun: str, source: str | None = None) -> Any:
     """Spec text in ``fmt`` ('toml', 'yaml' or 'json') -> plain data (an empty YAML document is an empty table).
     Syntax errors are SpecErrors naming ``source`` and, as the parsers report it, the line."""
@@ -72,7 +82,7 @@ def parse_text(text: str, fmt: str, *, noun: str, source: str | None = None) -> 
         try:
             data = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
-            raise SpecError(f"{prefix}The {noun} is not valid YAML: {exc}") from None
+            raise SpecError(f"{prefix}The {noun} is not valid YAML: {_yaml_problem(exc)}") from None
         return {} if data is None else data
     if fmt == "json":
         try:

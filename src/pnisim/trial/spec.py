@@ -36,24 +36,23 @@ problem is a SpecError naming the field, the value and what is allowed; nothing 
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, model_validator
 
 from ..errors import SpecError
 from ..model.library import FAST_SENSITIVE
 from ..scenario import units as U
-from ..scenario.loading import parse_scenario, validate_spec
+from ..scenario.loading import parse_scenario, require_exposure_types, validate_spec
 from ..scenario.phenotypes import PHENOTYPES
 from ..scenario.quantity import Quantity
 from ..scenario.registry import Exposure
 from ..scenario.scenario import ArmSpec, Scenario
-from ..spec import SpecModel, did_you_mean
+from ..spec import SpecModel, did_you_mean, read_file
 
-__all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial", "parse_trial", "MAX_PARTICIPANTS"]
+__all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial", "parse_trial", "MAX_PARTICIPANTS",
+           "TRIAL_SCHEMA_PATH", "trial_json_schema", "write_trial_json_schema"]
 
 #: Screened candidates are capped so a trial never exceeds memory (visits only are kept).
 MAX_PARTICIPANTS = 200_000
@@ -377,17 +376,8 @@ def parse_trial(data, *, source: str | None = None) -> TrialSpec:
 
 
 def load_trial(path: str | Path) -> TrialSpec:
-    path = Path(path)
-    if path.suffix.lower() not in (".toml", ".yaml", ".yml"):
-        raise SpecError(f"The trial file {str(path)!r} must end in .toml, .yaml or .yml. Got {path.suffix!r} instead.")
-    if not path.is_file():
-        raise SpecError(f"The trial file {str(path)!r} must exist. Got a path that does not exist instead.")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"The trial file {str(path)!r} must be valid {path.suffix[1:].upper()}. Got: {exc}") from None
-    return parse_trial(data, source=str(path))
+    """Read and validate a trial file (.toml, .yaml, .yml or .json), like every other spec file (pnisim.spec)."""
+    return parse_trial(read_file(path, noun="trial"), source=str(Path(path)))
 
 
 TRIAL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "trial.schema.json"
@@ -395,13 +385,7 @@ TRIAL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "trial.sch
 
 def trial_json_schema() -> dict:
     """The JSON Schema (draft 2020-12) of trial files, generated from the pydantic models."""
-    from ..scenario.registry import EXPOSURE_CLASSES
-
-    schema = TrialSpec.model_json_schema(mode="validation")
-    for cls in EXPOSURE_CLASSES.values():  # 'type' has a Python default but is required in files
-        spec = schema["$defs"].get(cls.__name__)
-        if spec is not None:
-            spec["required"] = ["type", *[r for r in spec.get("required", []) if r != "type"]]
+    schema = require_exposure_types(TrialSpec.model_json_schema(mode="validation"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://pnisim.org/schemas/trial.schema.json",
