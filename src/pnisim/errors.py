@@ -7,6 +7,8 @@ either the specific class or the built-in. Messages follow one shape: what field
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "PnisimError",
     "SpecError",
@@ -14,7 +16,11 @@ __all__ = [
     "ModelDefinitionError",
     "SolverError",
     "ResourceLimitError",
+    "UnknownKeyError",
+    "WrongFormError",
+    "ConvergenceError",
     "PnisimWarning",
+    "ConvergenceWarning",
 ]
 
 
@@ -42,5 +48,31 @@ class ResourceLimitError(SpecError):
     """The requested run would not fit in memory or on disk; it is refused before it starts."""
 
 
+class UnknownKeyError(PnisimError, ValueError):
+    """A spec table has a key its record does not declare. Raised inside pydantic validation, where the spec
+    loader turns it into a :class:`SpecError` with a did-you-mean (not a SpecError itself, so that it is located)."""
+
+    def __init__(self, key: Any, allowed: list[str]):
+        super().__init__(f"unknown key {key!r}")
+        self.key, self.allowed = key, allowed
+
+
+class WrongFormError(PnisimError, ValueError):
+    """A spec value has the wrong form (not a clock time, not a quantity); ``allowed`` says what would do. Raised
+    inside pydantic validation, where the spec loader turns it into a :class:`SpecError` naming the field."""
+
+    def __init__(self, allowed: str):
+        super().__init__(allowed)
+        self.allowed = allowed
+
+
+class ConvergenceError(PnisimError, RuntimeError):
+    """An MCMC run failed a convergence check and ``on_fail="raise"`` asked for an error instead of a warning."""
+
+
 class PnisimWarning(UserWarning):
     """Something worth knowing that does not stop the run."""
+
+
+class ConvergenceWarning(PnisimWarning):
+    """An MCMC run failed a convergence check (low acceptance, chain shorter than 50 tau, split-R-hat > 1.1)."""

@@ -178,6 +178,20 @@ def test_schema_stdout_and_file(runner, tmp_path):
     assert result.exit_code == 0 and json.loads((tmp_path / "s.json").read_text()) == schema
 
 
+@pytest.mark.parametrize(("args", "kind"), [(["--trial"], "trial"), (["--kind", "trial"], "trial"),
+                                            (["--kind", "sensitivity"], "sensitivity"),
+                                            (["--kind", "scenario"], "scenario")])
+def test_schema_of_each_kind(runner, args, kind):
+    result = runner.invoke(app, ["schema", *args])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["$id"].endswith(f"/{kind}.schema.json")
+
+
+def test_schema_of_an_unknown_kind_is_exit_2(runner):
+    result = runner.invoke(app, ["schema", "--kind", "trail"])
+    assert result.exit_code == 2 and "Did you mean 'trial'" in result.stderr
+
+
 # ------------------------------------------------------------------------------------------------- export-sbml
 HAVE_SBML = importlib.util.find_spec("pnisim.engine.sbml") is not None
 

@@ -10,7 +10,7 @@ import pytest
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.library import get_model
 from pnisim.scenario.build import run_scenario
-from pnisim.scenario.spec import parse_scenario
+from pnisim.scenario.loading import parse_scenario
 
 SOLVER = Solver(rtol=1e-7, atol=1e-9)
 T_STRESS = 24 * 10 + 14.0  # day 10, 14:00
@@ -107,7 +107,7 @@ def _flare_fraction(stress_load: float) -> float:
     day 30; the fraction whose disease ends in a flare by day 90."""
     model = get_model("whole")
     pv = np.tile(model.parameter_values(), (8, 1))
-    from pnisim.scenario.spec import PHENOTYPES
+    from pnisim.model.phenotypes import PHENOTYPES
 
     for name, value in {**PHENOTYPES["ra"], "psyche.stress_load": stress_load}.items():
         pv[:, model.parameter_index(name)] = value
@@ -193,7 +193,7 @@ def test_infliximab_ends_an_ra_flare_and_lowers_das28():
     """Anti-TNF therapy lowers DAS28 in active RA (Maini R et al. Lancet 1999;354:1932, ATTRACT). Scenario: RA preset,
     a flare triggered on day 2; infliximab 5 mg/kg at weeks 0, 2, 6 from day 20; disease score (DAS28) at day 110."""
     model = get_model("whole")
-    from pnisim.scenario.spec import PHENOTYPES
+    from pnisim.model.phenotypes import PHENOTYPES
 
     pv = np.tile(model.parameter_values(), (2, 1))
     for name, value in PHENOTYPES["ra"].items():

@@ -1,11 +1,14 @@
-"""Imports flow one way (HOUSE_STYLE): model -> engine -> population -> scenario -> calibrate -> io -> analysis (reports) -> cli."""
+"""Imports flow one way (HOUSE_STYLE): model -> engine -> population -> scenario -> trial/validation/calibrate -> cli."""
 
 import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pnisim"
-LAYERS = ["errors", "model", "engine", "data", "population", "scenario", "evidence", "io", "analysis", "trial", "validation", "calibrate",
-          "cli"]
+LAYERS = ["errors", "disclaimer", "spec", "model", "engine", "data", "population", "scenario", "evidence", "io",
+          "analysis", "trial", "validation", "calibrate", "io.specs", "cli"]
+# Modules ranked apart from their package: the registry of spec kinds loads every kind (trial, calibrate's
+# sensitivity), so it sits above them, while io's writers sit below the reports that use them.
+MODULE_LAYERS = {"io/specs.py": "io.specs"}
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,7 +32,8 @@ def _imports(path: Path) -> set[str]:
 def test_layers_import_downwards_only():
     bad = []
     for path in SRC.rglob("*.py"):
-        layer = path.relative_to(SRC).parts[0].removesuffix(".py")
+        rel = path.relative_to(SRC)
+        layer = MODULE_LAYERS.get(rel.as_posix(), rel.parts[0].removesuffix(".py"))
         if layer not in LAYERS:
             continue
         rank = LAYERS.index(layer)

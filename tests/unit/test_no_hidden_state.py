@@ -12,7 +12,7 @@ from pnisim.model.calibration import Calibration
 from pnisim.model.library import get_model
 from pnisim.model.phenotypes import PHENOTYPES
 from pnisim.scenario.build import run_scenario
-from pnisim.scenario.spec import parse_scenario
+from pnisim.scenario.loading import parse_scenario
 from pnisim.trial.run import run_trial
 from pnisim.trial.spec import parse_trial
 

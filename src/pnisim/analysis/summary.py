@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 import xarray as xr
 
+from ..disclaimer import DISCLAIMER
 from .curves import _ids, arm_names, ok_individuals
 from .readouts import COURSE_LABELS, COURSE_VARIABLES, LABELS, LPS_VARIABLES, _field, peak_order, readouts
 
@@ -183,5 +184,5 @@ def summary_dict(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> di
         ],
         "rows": [r._asdict() for r in summary_table(ds, scenario, day=day)],
         "readouts": readouts(ds, scenario, day=day),
-        "disclaimer": a.get("disclaimer", "Research use only, not medical advice."),
+        "disclaimer": a.get("disclaimer", DISCLAIMER),
     }

@@ -24,6 +24,7 @@ import xarray as xr
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 from .problem import Z95, FitParameter, Problem
 
@@ -31,7 +32,6 @@ __all__ = ["PENALTY", "FitResult", "FixedProblem", "fit", "least_squares_unit"]
 
 #: residual given to the optimiser where a problem returns NaN (failed solve): large but finite
 PENALTY = 1e3
-DISCLAIMER = "Research use only, not medical advice."
 
 
 def _unit_residuals(problem: Problem, params: Sequence[FitParameter]):

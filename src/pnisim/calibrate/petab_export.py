@@ -47,10 +47,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..disclaimer import DISCLAIMER
 from ..engine.sbml import OBSERVABLE_PREFIX, write_sbml
 from ..errors import SpecError
-from ..scenario.spec import _did_you_mean
-from .timecourse import DISCLAIMER, CortisolDayProblem, LpsProblem, TimecourseProblem, TsstProblem
+from ..spec import did_you_mean
+from .timecourse import CortisolDayProblem, LpsProblem, TimecourseProblem, TsstProblem
 
 __all__ = ["export_petab", "petab_tables", "petab_problem", "PETAB_PROBLEMS"]
 
@@ -148,7 +149,7 @@ def petab_problem(name: str) -> TimecourseProblem:
     """The time-course problem ``name`` (a key of :data:`PETAB_PROBLEMS`) with its default settings."""
     if name not in PETAB_PROBLEMS:
         raise SpecError(f"The time-course problem must be one of {', '.join(PETAB_PROBLEMS)}."
-                        f"{_did_you_mean(name, list(PETAB_PROBLEMS))} Got {name!r} instead.")
+                        f"{did_you_mean(name, list(PETAB_PROBLEMS))} Got {name!r} instead.")
     return PETAB_PROBLEMS[name]()
 
 

@@ -31,29 +31,19 @@ import numpy as np
 import xarray as xr
 from scipy.stats import chi2 as _chi2
 
-from ..errors import PnisimError, PnisimWarning, SpecError
+from ..disclaimer import DISCLAIMER
+from ..errors import ConvergenceError, ConvergenceWarning, SpecError
 from .fit import FitResult, FixedProblem, fit, least_squares_unit
 from .problem import FitParameter, Problem, log_likelihood
 
 __all__ = [
     "CHI2_95_1DF",
-    "ConvergenceError",
-    "ConvergenceWarning",
     "profile_likelihood",
     "sample_posterior",
     "split_rhat",
 ]
 
-DISCLAIMER = "Research use only, not medical advice."
 CHI2_95_1DF = float(_chi2.ppf(0.95, 1))  # 3.841
-
-
-class ConvergenceWarning(PnisimWarning):
-    """An MCMC run failed a convergence check (low acceptance, chain shorter than 50 tau, split-R-hat > 1.1)."""
-
-
-class ConvergenceError(PnisimError, RuntimeError):
-    """Raised instead of :class:`ConvergenceWarning` when ``on_fail="raise"``."""
 
 
 def split_rhat(chains: np.ndarray) -> np.ndarray:

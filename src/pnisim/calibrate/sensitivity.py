@@ -18,7 +18,7 @@ and Iwanaga T, Usher W, Herman J. Socio-Environ Syst Model 2022;4:18155, doi:10.
   the variance explained by a parameter alone) and total ST (alone and through all its interactions), with
   bootstrap confidence intervals; N base samples cost N·(D+2) runs (N·(2D+2) with second-order indices).
 
-A sensitivity file (TOML or YAML) is data, validated like a trial file (:func:`pnisim.scenario.spec.validate_spec`)::
+A sensitivity file (TOML or YAML) is data, validated like a trial file (:func:`pnisim.scenario.loading.validate_spec`)::
 
     name = "phq9_chronic_stress"
     [base]                                  # a scenario: the same keys as a scenario file (optional [[arms]])
@@ -58,8 +58,8 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import math
-import tomllib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -68,25 +68,21 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import xarray as xr
-import yaml
 from pydantic import Field, PrivateAttr, model_validator
 
 from .. import __version__
-from ..engine.simulate import DISCLAIMER, Solver
+from ..disclaimer import DISCLAIMER
+from ..engine.simulate import Solver
 from ..population import Design, People, run_batch, settle
 from ..errors import PnisimWarning, ResourceLimitError, SpecError
 from ..scenario import units as U
 from ..scenario.build import CHUNK_SIZE, plan, scenario_events
-from ..scenario.spec import (
-    MEMORY_LIMIT,
-    Quantity,
-    Scenario,
-    _did_you_mean,
-    _Spec,
-    _when,
-    parse_scenario,
-    validate_spec,
-)
+from ..scenario.clock import format_when
+from ..scenario.loading import parse_scenario, validate_spec
+from ..scenario.quantity import Quantity
+from ..scenario.run_spec import MEMORY_LIMIT
+from ..scenario.scenario import Scenario
+from ..spec import SpecModel, did_you_mean, read_file
 
 __all__ = [
     "Factor",
@@ -99,6 +95,9 @@ __all__ = [
     "SobolSpec",
     "analyse",
     "load_sensitivity",
+    "sensitivity_json_schema",
+    "write_sensitivity_json_schema",
+    "SENSITIVITY_SCHEMA_PATH",
     "morris_figure",
     "parse_sensitivity",
     "render_sensitivity_report",
@@ -114,8 +113,8 @@ ENGINE_CHUNK_BYTES = 256 * 2**20
 MAX_SOBOL_N = 2**20
 #: Output grids longer than this many times per arm are refused (a nadir needs ~40, a 6-month rate ~730).
 MAX_OUTPUT_TIMES = 20_000
-#: Parameter-file size cap (a spec is a few kB; this guards against YAML bombs).
-MAX_FILE_BYTES = 1 * 2**20
+#: Where the published JSON Schema of sensitivity files lives (regenerate with write_sensitivity_json_schema()).
+SENSITIVITY_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sensitivity.schema.json"
 
 Progress = Callable[[float, str], None]
 OUTPUT_KINDS = ("value", "difference", "mean", "cortisol_day", "flare_rate")
@@ -125,7 +124,7 @@ DEFAULT_EVERY = {"cortisol_day": "10 min", "mean": "6 h", "flare_rate": "6 h"}
 
 
 # ==================================================================================================== spec
-class ParameterRange(_Spec):
+class ParameterRange(SpecModel):
     """One uncertain parameter: an explicit ``range = [low, high]`` or a relative ``factor`` (×/÷ around the
     base person's value). Relative ranges are sampled log-uniformly, explicit ones uniformly unless
     ``scale = "log"``."""
@@ -137,7 +136,7 @@ class ParameterRange(_Spec):
                                                                      "linear for a range)")
 
 
-class OutputSpec(_Spec):
+class OutputSpec(SpecModel):
     """A named endpoint read off each run. Kinds:
 
     * ``value``: ``observable`` at time ``at`` (of ``arm`` when the base has arms);
@@ -172,14 +171,14 @@ class OutputSpec(_Spec):
         return self.label or self.name
 
 
-class MorrisSpec(_Spec):
+class MorrisSpec(SpecModel):
     trajectories: Annotated[int, Field(strict=True)] = Field(10, description="Morris trajectories r (2-10000)")
     levels: Annotated[int, Field(strict=True)] = Field(4, description="grid levels p (even, 2-20)")
     num_resamples: Annotated[int, Field(strict=True, ge=10, le=10_000)] = Field(
         1000, description="bootstrap resamples of the mu* confidence interval")
 
 
-class SobolSpec(_Spec):
+class SobolSpec(SpecModel):
     n: Annotated[int, Field(strict=True)] = Field(description="base samples N (a power of 2, >= 16)")
     calc_second_order: Annotated[bool, Field(strict=True)] = Field(False, description="also second-order S2")
     num_resamples: Annotated[int, Field(strict=True, ge=10, le=10_000)] = Field(
@@ -187,14 +186,14 @@ class SobolSpec(_Spec):
     conf_level: float = Field(0.95, gt=0, lt=1, description="confidence level of the intervals")
 
 
-class MethodSpec(_Spec):
+class MethodSpec(SpecModel):
     seed: Annotated[int, Field(strict=True, ge=0, le=2**32 - 1)] = Field(0, description="seed of the samples and "
                                                                                          "the bootstraps")
     morris: MorrisSpec | None = None
     sobol: SobolSpec | None = None
 
 
-class SensitivitySpec(_Spec):
+class SensitivitySpec(SpecModel):
     name: str = "sensitivity"
     description: str = ""
     base: dict[str, Any] = Field(description="a scenario: the same keys as a scenario file (person, run, "
@@ -321,7 +320,7 @@ def _check_output(k: int, o: OutputSpec, scenario: Scenario) -> None:
     if observable is not None and observable not in variables:
         if o.observable is not None:
             raise SpecError(f"The 'observable' of {who} must be an observable or state of model {scenario.model!r}."
-                            f"{_did_you_mean(observable, variables)} Got {observable!r} instead.")
+                            f"{did_you_mean(observable, variables)} Got {observable!r} instead.")
         raise SpecError(f"The 'kind' of {who} needs observable {observable!r}, which model {scenario.model!r} does "
                         f"not have (use model 'whole'). Got {o.kind!r} instead.")
     if o.kind == "difference" and not arms:
@@ -332,7 +331,7 @@ def _check_output(k: int, o: OutputSpec, scenario: Scenario) -> None:
         if value is not None and value not in arms:
             allowed_arms = ", ".join(arms) if arms else "none: the base has no [[arms]]"
             raise SpecError(f"The {name!r} of {who} must name an arm of the base ({allowed_arms})."
-                            f"{_did_you_mean(value, arms)} Got {value!r} instead.")
+                            f"{did_you_mean(value, arms)} Got {value!r} instead.")
     if arms and o.arm is None:
         raise SpecError(f"The 'arm' of {who} is required: the base compares arms ({', '.join(arms)}).")
     if o.kind == "difference":
@@ -352,7 +351,7 @@ def _check_output(k: int, o: OutputSpec, scenario: Scenario) -> None:
         got = {"value": f"{o.at!s}", "difference": f"{o.at!s}", "cortisol_day": f"day {o.day}"}.get(
             o.kind, f"{o.start!s} to {o.end!s}")
         raise SpecError(f"The {what} of {who} must lie inside the base run, {win.text()}. Got {got} = "
-                        f"{_when(lo)}{'' if lo == hi else ' to ' + _when(hi)} instead.")
+                        f"{format_when(lo)}{'' if lo == hi else ' to ' + format_when(hi)} instead.")
     if o.kind in ("mean", "flare_rate", "cortisol_day"):
         step = _every_h(o)
         if not (math.isfinite(step) and step > 0):
@@ -368,7 +367,7 @@ def _check_parameter(k: int, r: ParameterRange, scenario: Scenario, person: np.n
     who = f"parameters[{k}]"
     if r.name not in names:
         raise SpecError(f"The 'name' of {who} must be a parameter (module.name) of model {scenario.model!r}."
-                        f"{_did_you_mean(r.name, names)} Got {r.name!r} instead.")
+                        f"{did_you_mean(r.name, names)} Got {r.name!r} instead.")
     who = f"parameter {r.name!r} ({who})"
     if (r.range is None) == (r.factor is None):
         raise SpecError(f"{who[0].upper() + who[1:]} must give either a 'range' [low, high] or a 'factor' > 1, "
@@ -475,23 +474,30 @@ def parse_sensitivity(data, *, source: str | None = None) -> SensitivitySpec:
 
 
 def load_sensitivity(path: str | Path) -> SensitivitySpec:
-    """Read and validate a sensitivity file (.toml, .yaml or .yml)."""
-    path = Path(path)
-    if path.suffix.lower() not in (".toml", ".yaml", ".yml"):
-        raise SpecError(f"The sensitivity file {str(path)!r} must end in .toml, .yaml or .yml. Got "
-                        f"{path.suffix or 'no extension'!r} instead.")
-    if not path.is_file():
-        raise SpecError(f"The sensitivity file {str(path)!r} must exist. Got a path that does not exist instead.")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ResourceLimitError(f"The sensitivity file {str(path)!r} must be at most {MAX_FILE_BYTES // 1024} KiB. "
-                                 f"Got {path.stat().st_size} bytes instead.")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"The sensitivity file {str(path)!r} must be valid {path.suffix[1:].upper()}. Got: {exc}") \
-            from None
-    return parse_sensitivity(data, source=str(path))
+    """Read and validate a sensitivity file (.toml, .yaml, .yml or .json), like every other spec file
+    (pnisim.spec)."""
+    return parse_sensitivity(read_file(path, noun="sensitivity analysis"), source=str(Path(path)))
+
+
+def sensitivity_json_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of sensitivity files, generated from the pydantic models (``base`` is a
+    scenario: see the scenario schema)."""
+    schema = SensitivitySpec.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://pnisim.org/schemas/sensitivity.schema.json",
+        **schema,
+        "title": "pnisim sensitivity analysis",
+        "description": "A pnisim global sensitivity analysis (TOML, YAML or JSON): a base scenario, the uncertain "
+                       "parameters, the outputs read off each run and the method (Morris and/or Sobol').",
+    }
+
+
+def write_sensitivity_json_schema(path: str | Path = SENSITIVITY_SCHEMA_PATH) -> Path:
+    """Write :func:`sensitivity_json_schema` to ``path`` (default: the published copy in ``pnisim/schemas``)."""
+    p = Path(path)
+    p.write_text(json.dumps(sensitivity_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return p
 
 
 # ==================================================================================================== SALib layer
@@ -837,7 +843,7 @@ def _unit_of(model, name: str) -> str:
 
 def _output_description(o: OutputSpec) -> str:
     def when(q: Quantity | None) -> str:
-        return _when(q.to(U.TIME, "time")) if q is not None else ""
+        return format_when(q.to(U.TIME, "time")) if q is not None else ""
 
     arm = f" in {o.arm}" if o.arm else ""
     if o.kind == "value":

@@ -33,7 +33,7 @@ def calibrate(
     from ..model.library import whole_calibration
     from ..io.outdir import check_output_dir, staged_output_dir
     from ..io.writers import jsonable, write_json
-    from ..scenario.spec import _did_you_mean
+    from ..spec import did_you_mean
 
     stdout, stderr = consoles()
     with user_errors():
@@ -41,7 +41,7 @@ def calibrate(
         for o in only or []:
             if o not in names:
                 raise SpecError(f"The '--only' parameter must be one of the calibration steps ({', '.join(names)})."
-                                f"{_did_you_mean(o, names)} Got {o!r} instead.")
+                                f"{did_you_mean(o, names)} Got {o!r} instead.")
         if not (0 < scale <= 1):
             raise SpecError(f"The '--scale' must be in (0, 1]. Got {scale!r} instead.")
         if not 3 <= grid <= 41:

@@ -15,14 +15,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 
 __all__ = [
     "DISCLAIMER", "consoles", "user_errors", "load_scenario", "fmt", "progress_bar", "reporter", "print_json",
     "print_disclaimer", "out_option", "overwrite_option", "quiet_option", "json_option",
 ]
-
-DISCLAIMER = "Research use only, not medical advice."
 
 
 def consoles() -> tuple[Console, Console]:
@@ -54,7 +53,7 @@ def user_errors() -> Iterator[None]:
 def load_scenario(spec: Path | None):
     """The scenario in ``spec``, or the built-in one when no file is given."""
     from ..scenario.build import default_scenario
-    from ..scenario.spec import load_scenario as load
+    from ..scenario.loading import load_scenario as load
 
     return default_scenario() if spec is None else load(spec)  # a missing file is a SpecError there
 

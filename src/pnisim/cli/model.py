@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..errors import SpecError
+
 from .common import (consoles, fmt, json_option, load_scenario, out_option, overwrite_option, print_disclaimer,
                      print_json, user_errors)
 
@@ -76,7 +78,7 @@ def evidence_command(
     from ..evidence.graph import evidence_html, evidence_items, write_graphml
     from ..io.outdir import staged_output_dir
     from ..model.library import get_model
-    from ..scenario.spec import EXPOSURE_CLASSES
+    from ..scenario.registry import EXPOSURE_CLASSES
 
     stdout, _ = consoles()
     with user_errors():
@@ -120,17 +122,22 @@ def export_sbml(
 
 def schema(
     out: Path | None = out_option(None, "Write the schema to this file instead of stdout."),
-    trial: bool = typer.Option(False, "--trial", help="The schema of trial files instead of scenario files."),
+    trial: bool = typer.Option(False, "--trial", help="The schema of trial files instead of scenario files "
+                                                       "(same as --kind trial)."),
+    kind: str = typer.Option("scenario", "--kind", help="Kind of spec file: scenario, trial or sensitivity."),
 ) -> None:
-    """Print (or write) the JSON Schema of scenario files (or, with --trial, of trial files)."""
+    """Print (or write) the JSON Schema of scenario files (or, with --kind, of another kind of spec file)."""
+    from ..io.specs import json_schema
     from ..io.writers import write_json
-    from ..scenario.spec import json_schema
-    from ..trial.spec import trial_json_schema
 
     with user_errors():
-        doc = trial_json_schema() if trial else json_schema()
+        if trial and kind not in ("scenario", "trial"):
+            raise SpecError(f"The '--trial' flag asks for the trial schema, so '--kind' must be trial or left out. "
+                            f"Got {kind!r} instead.")
+        kind = "trial" if trial else kind
+        doc = json_schema(kind)
         if out is not None:
             write_json(doc, out)
-            consoles()[0].print(f"Wrote the {'trial' if trial else 'scenario'} JSON Schema to {out}", markup=False)
+            consoles()[0].print(f"Wrote the {kind} JSON Schema to {out}", markup=False)
             return
     print_json(doc, indent=2)

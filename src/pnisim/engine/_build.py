@@ -19,7 +19,9 @@ import tempfile
 import threading
 import types
 
-__all__ = ["build_kernel", "default_cache_dir", "template_source"]
+from .cache import default_cache_dir
+
+__all__ = ["build_kernel", "template_source"]
 
 _TEMPLATE_FILE = "_kernel_template.py"
 _MODULE_PREFIX = "pnisim_kernel_"
@@ -30,14 +32,6 @@ def template_source() -> str:
     """The text of the solver template shipped with the package."""
     package = __package__ or "pnisim.engine"
     return importlib.resources.files(package).joinpath(_TEMPLATE_FILE).read_text(encoding="utf-8")
-
-
-def default_cache_dir() -> pathlib.Path:
-    """``$PNISIM_CACHE_DIR`` if set, else ``~/.cache/pnisim/kernels``."""
-    env = os.environ.get("PNISIM_CACHE_DIR")
-    if env:
-        return pathlib.Path(env).expanduser()
-    return pathlib.Path.home() / ".cache" / "pnisim" / "kernels"
 
 
 def _template_version(text: str) -> str:

@@ -40,10 +40,11 @@ import numpy as np
 import sympy as sp
 
 from .. import __version__
+from ..disclaimer import DISCLAIMER
 from ..errors import ModelDefinitionError
 from ..model.compose import Model
 from ..model.core import TIME
-from .simulate import DISCLAIMER, Event
+from .simulate import Event
 
 __all__ = ["to_sbml", "write_sbml", "sbml_math", "STATE_PREFIX", "OBSERVABLE_PREFIX"]
 

@@ -12,22 +12,22 @@ import datetime as _dt
 import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numba
 import numpy as np
 import xarray as xr
 
 from .. import __version__
+from ..disclaimer import DISCLAIMER
 from ..errors import ResourceLimitError, SolverError, SpecError
 from ..model.compose import Model
 from ._build import build_kernel
 from .codegen import model_source
 from .vector import vector_available
 
-__all__ = ["Event", "Solver", "simulate", "STATUS_MEANING", "DISCLAIMER", "compile_model"]
+__all__ = ["Event", "Solver", "simulate", "STATUS_MEANING", "compile_model"]
 
-DISCLAIMER = "Research use only, not medical advice."
 
 STATUS_MEANING = {
     0: "success",

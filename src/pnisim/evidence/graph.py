@@ -16,6 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..disclaimer import DISCLAIMER
 from ..model.compose import Model
 from ..model.core import GRADES
 
@@ -126,7 +127,7 @@ def evidence_html(model: Model, exposures: dict | None = None) -> str:
 td,th{{border:1px solid #ccc;padding:4px;font-size:13px;vertical-align:top}}.note{{background:#fff4e5;border:1px solid
 #f0a030;padding:8px}}</style></head><body>
 <h1>Evidence behind model '{html.escape(model.name)}'</h1>
-<p class="note">Research use only, not medical advice. Grades C and D mark mechanisms and sizes that are
+<p class="note">{html.escape(DISCLAIMER)} Grades C and D mark mechanisms and sizes that are
 uncertain; results that depend on them are hypotheses.</p>
 <h2>Causal graph</h2><p>Modules (circles) and the couplings between them (arrows), coloured by evidence grade; hover
 for the source.</p>{_svg(causal_graph(model))}<p>{legend}</p>

@@ -1,4 +1,4 @@
-"""A validated :class:`~pnisim.scenario.spec.Scenario` -> a :class:`RunPlan` (arrays and events) -> a result.
+"""A validated :class:`~pnisim.scenario.scenario.Scenario` -> a :class:`RunPlan` (arrays and events) -> a result.
 
 :func:`plan` is pure: it turns the scenario into what :func:`pnisim.engine.simulate.simulate` takes — output
 times, an N×P parameter array (the person, then population variability), baseline inputs and one event list
@@ -29,17 +29,10 @@ from ..model.compose import Model
 from ..population import Design, People, draw_parameters, run_batch, run_population
 from ..population.runner import Progress
 from . import units as U
-from .spec import (
-    MEMORY_LIMIT,
-    Bolus,
-    Level,
-    Pulse,
-    Scenario,
-    load_default_text,
-    load_scenario,
-    loads_scenario,
-    result_bytes,
-)
+from .clock import Bolus, Level, Pulse
+from .loading import load_default_text, load_scenario, loads_scenario
+from .run_spec import MEMORY_LIMIT, result_bytes
+from .scenario import Scenario
 
 __all__ = ["RunPlan", "plan", "run_scenario", "run_chunk", "people_of", "design_of", "with_time_coords",
            "default_scenario", "scenario_events", "CHUNK_SIZE"]

@@ -31,10 +31,13 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from ..disclaimer import DISCLAIMER
 from ..engine.simulate import Solver
 from ..errors import ResourceLimitError, SpecError
 from .build import RunPlan, plan, run_chunk
-from .spec import MEMORY_LIMIT, Scenario, parse_scenario
+from .loading import parse_scenario
+from .run_spec import MEMORY_LIMIT
+from .scenario import Scenario
 
 __all__ = ["stream_scenario", "stream_summary", "StreamResult", "simulate_chunk", "KEEP", "SUMMARY_STATS", "STORE_NAME"]
 
@@ -111,7 +114,7 @@ def _store_attrs(p: RunPlan, scenario: Scenario, chunk: int, keep: str, solver: 
                   "solver": f"{solver.method}, rtol {solver.rtol:g}, atol {solver.atol:g}, max_steps "
                             f"{solver.max_steps}, h_max {solver.h_max:g}",
                   "n_individuals": int(p.n_individuals), "spec_hash": scenario.spec_hash(),
-                  "disclaimer": "Research use only, not medical advice."})
+                  "disclaimer": DISCLAIMER})
     return attrs
 
 
@@ -328,4 +331,4 @@ def stream_summary(res: StreamResult) -> dict:
             "n_chunks": res.n_chunks, "computed_chunks": len(res.computed_chunks),
             "resumed_chunks": len(res.skipped_chunks), "failed_individuals": res.failed_individuals,
             "keep": res.keep, "scheduler": res.scheduler, "wall_s": res.wall_s, "outputs": rows,
-            "disclaimer": "Research use only, not medical advice."}
+            "disclaimer": DISCLAIMER}

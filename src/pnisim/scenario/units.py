@@ -10,13 +10,13 @@ dimensionality check; doses *per body mass* therefore also require a mass unit a
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 import pint
 
 from ..errors import UnitError
+from ..spec import format_number
 
 __all__ = ["ureg", "Dimension", "TIME", "DOSE_PER_KG", "RATE_PER_KG", "MASS", "split_quantity", "to_magnitude",
            "convert_to_model_unit", "format_number"]
@@ -28,7 +28,7 @@ def _registry() -> pint.UnitRegistry:
     of 0.25 s from the second process on); without a writable cache it is built from scratch."""
     import os
 
-    from ..engine._build import default_cache_dir
+    from ..engine.cache import default_cache_dir
 
     folder = default_cache_dir().parent / "pint"
     try:
@@ -68,13 +68,6 @@ RATE_PER_KG = Dimension("ng/kg/h", "a dose rate per body mass (ng/kg/h)", "1 ng/
 MASS = Dimension("mg", "a mass (mg)", "1 mg")
 MASS_PER_KG = Dimension("mg/kg", "a dose per body mass (mg/kg)", "5 mg/kg", per_body_mass=True)
 BODY_MASS = Dimension("kg", "a body mass (kg)", "70 kg")
-
-
-def format_number(x: float) -> str:
-    """Shortest faithful text of a number: 14.0 -> '14', 0.25 -> '0.25' (round-trips through float())."""
-    if math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(float(x))
 
 
 def split_quantity(text: str) -> tuple[float, str] | None:

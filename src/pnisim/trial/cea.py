@@ -111,7 +111,7 @@ def exposure_cost(exposure, run_hours: float) -> float:
         n = getattr(exposure, "sessions", None) or (info.sessions if info else 1)
         return usd * n * adherence
     if unit == "dose":
-        from ..scenario.spec import Bolus, RunWindow
+        from ..scenario.clock import Bolus, RunWindow
 
         doses = [e for e in exposure.effects(RunWindow(0.0, run_hours)) if isinstance(e, Bolus)]
         return usd * len(doses)

@@ -26,12 +26,11 @@ from typing import Literal, NamedTuple
 import numpy as np
 from scipy import stats
 
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 
 __all__ = ["MetaResult", "Study", "random_effects", "compare_with_published", "forest_with_published",
            "comparison_table"]
-
-DISCLAIMER = "Research use only, not medical advice."
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 from .meta import MetaResult, Study, compare_with_published, comparison_table, forest_with_published, \
     random_effects
@@ -46,18 +47,18 @@ class SimulatedMeta:
         return {"endpoint": self.endpoint, "statistic": self.statistic,
                 "studies": [s._asdict() for s in self.studies], "pooled": self.pooled.as_dict(),
                 "published": self.published, "comparison": self.comparison(),
-                "disclaimer": "Research use only, not medical advice."}
+                "disclaimer": DISCLAIMER}
 
 
 def published_from_target(target_id: str) -> dict:
     """A shipped target (targets.csv) as the published pooled result to compare with."""
-    from ..scenario.spec import _did_you_mean
+    from ..spec import did_you_mean
     from ..data.targets import load_targets
 
     targets = {t.id: t for t in load_targets()}
     t = targets.get(target_id)
     if t is None:
-        raise SpecError(f"The published target must be a shipped target id.{_did_you_mean(target_id, list(targets))}"
+        raise SpecError(f"The published target must be a shipped target id.{did_you_mean(target_id, list(targets))}"
                         f" Got {target_id!r} instead.")
     if t.estimate is None or t.ci is None:
         raise SpecError(f"The published target {target_id!r} must have a numeric estimate with a 95 % CI to be "

@@ -20,11 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..analysis.figures import ARM_COLORS, to_png  # noqa: E402
+from ..disclaimer import DISCLAIMER  # noqa: E402
 
 __all__ = ["trajectories_figure", "forest_figure", "power_figure", "ce_plane_figure", "ceac_figure",
            "render_trial_report", "WTP_LINES"]
 
-DISCLAIMER = "Research use only, not medical advice."
 #: willingness-to-pay thresholds drawn on the cost-effectiveness plane and acceptability curve (USD per QALY)
 WTP_LINES = (50_000.0, 100_000.0)
 

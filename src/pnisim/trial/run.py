@@ -25,6 +25,7 @@ import numpy as np
 import xarray as xr
 
 from ..analysis.measurement import MEASUREMENTS, measure
+from ..disclaimer import DISCLAIMER
 from ..engine.simulate import Solver
 from ..errors import SpecError
 from ..model.calibration import SHIPPED, Calibration
@@ -39,7 +40,6 @@ from .spec import TrialSpec
 __all__ = ["TrialResult", "run_trial", "CHUNK"]
 
 CHUNK = 500  # participants per engine call
-DISCLAIMER = "Research use only, not medical advice."
 Progress = Callable[[float, str], None]
 
 

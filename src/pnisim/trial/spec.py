@@ -28,56 +28,50 @@ A trial file (TOML or YAML) reads like a protocol::
     [[endpoints]]
     observable = "crp"
 
-Exposures are the scenario library's (``pnisim.scenario.spec``), timed from randomisation (day 0). The first
-arm is the control arm. Validation reuses the scenario checks, so every problem is a SpecError naming the field,
-the value and what is allowed; nothing is evaluated from the file.
+Exposures are the scenario library's (``pnisim.scenario.exposures``, ``pnisim.scenario.interventions``), timed
+from randomisation (day 0). The first arm is the control arm. Validation reuses the scenario checks, so every
+problem is a SpecError naming the field, the value and what is allowed; nothing is evaluated from the file.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import Field, model_validator
 
 from ..errors import SpecError
 from ..model.library import FAST_SENSITIVE
 from ..scenario import units as U
-from ..scenario.spec import (
-    PHENOTYPES,
-    ArmSpec,
-    Exposure,
-    Quantity,
-    Scenario,
-    _did_you_mean,
-    _Spec,
-    parse_scenario,
-    validate_spec,
-)
+from ..scenario.loading import parse_scenario, require_exposure_types, validate_spec
+from ..model.phenotypes import PHENOTYPES
+from ..scenario.quantity import Quantity
+from ..scenario.registry import Exposure
+from ..scenario.scenario import ArmSpec, Scenario
+from ..spec import SpecModel, did_you_mean, read_file
 
-__all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial", "parse_trial", "MAX_PARTICIPANTS"]
+__all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial", "parse_trial", "MAX_PARTICIPANTS",
+           "TRIAL_SCHEMA_PATH", "trial_json_schema", "write_trial_json_schema"]
 
 #: Screened candidates are capped so a trial never exceeds memory (visits only are kept).
 MAX_PARTICIPANTS = 200_000
 
 
-class Correlation(_Spec):
+class Correlation(SpecModel):
     a: str = Field(description="parameter name (module.name)")
     b: str = Field(description="parameter name (module.name)")
     r: float = Field(gt=-1, lt=1, description="correlation of the log values")
 
 
-class BaselineTarget(_Spec):
+class BaselineTarget(SpecModel):
     observable: str
     kind: Literal["lognormal", "normal"]
     a: float = Field(description="median (lognormal) or mean (normal), in the observable's unit")
     b: float = Field(gt=0, description="geometric SD (> 1, lognormal) or SD (normal)")
 
 
-class Spread(_Spec):
+class Spread(SpecModel):
     """A truncated normal distribution of a covariate: mean, sd, and the range [low, high] it is cut to."""
 
     mean: float
@@ -86,7 +80,7 @@ class Spread(_Spec):
     high: float
 
 
-class Demographics(_Spec):
+class Demographics(SpecModel):
     """Covariates drawn per candidate (``pnisim.trial.covariates``): BMI and sex scale CRP synthesis by their
     published associations; age is recorded and reported only."""
 
@@ -95,7 +89,7 @@ class Demographics(_Spec):
     bmi: Spread | None = Field(None, description="kg/m^2 (truncated normal)")
 
 
-class TrialPopulation(_Spec):
+class TrialPopulation(SpecModel):
     per_arm: Annotated[int, Field(strict=True)] = Field(description="participants randomised to each arm (>= 2)")
     seed: Annotated[int, Field(strict=True, ge=0)] = Field(0, description="seed of draws, screening noise and "
                                                                           "randomisation")
@@ -112,7 +106,7 @@ class TrialPopulation(_Spec):
     demographics: Demographics | None = Field(None, description="age, sex and BMI of the candidates")
 
 
-class Criterion(_Spec):
+class Criterion(SpecModel):
     """An inclusion criterion on a baseline measurement (with assay noise when the trial measures with it)."""
 
     observable: str
@@ -129,7 +123,7 @@ class Criterion(_Spec):
         return f"{self.observable} {self.op} {self.value:g}"
 
 
-class Endpoint(_Spec):
+class Endpoint(SpecModel):
     """What is compared between arms, from the measured values at the visits (or, for time_to_event, the true
     course on a daily grid):
 
@@ -162,14 +156,14 @@ class Endpoint(_Spec):
         return base if self.kind == "change" else f"{base} ({self.kind})"
 
 
-class Dropout(_Spec):
+class Dropout(SpecModel):
     """Loss to follow-up: each participant leaves at an exponential time such that ``fraction`` have left by the
     end of the trial (non-informative); visits after that are missing and analyses are complete-case."""
 
     fraction: float = Field(ge=0, lt=1, description="fraction lost by the end of the trial")
 
 
-class Adherence(_Spec):
+class Adherence(SpecModel):
     """Each participant's adherence to their arm's exposures: a Beta draw with this mean and SD (0 = nothing
     taken, 1 = all), scaling each exposure's effect on its inputs and every dose."""
 
@@ -177,7 +171,7 @@ class Adherence(_Spec):
     sd: float = Field(0.0, ge=0, lt=0.5)
 
 
-class Randomisation(_Spec):
+class Randomisation(SpecModel):
     """Simple (permuted blocks over everyone) or stratified (permuted blocks within the strata of a measured
     baseline observable split at its median)."""
 
@@ -186,7 +180,7 @@ class Randomisation(_Spec):
                                              "median of the included); required when stratified")
 
 
-class TrialSpec(_Spec):
+class TrialSpec(SpecModel):
     name: str = "trial"
     description: str = ""
     model: str = "whole"
@@ -301,7 +295,7 @@ def check_trial(t: TrialSpec) -> None:
     for name, frac in p.mixture.items():
         if name not in PHENOTYPES:
             raise SpecError(f"The 'mixture' of [population] must name phenotypes ({', '.join(PHENOTYPES)})."
-                            f"{_did_you_mean(name, list(PHENOTYPES))} Got {name!r} instead.")
+                            f"{did_you_mean(name, list(PHENOTYPES))} Got {name!r} instead.")
         if not (math.isfinite(frac) and 0 <= frac <= 1):
             raise SpecError(f"The fraction of {name!r} in the 'mixture' of [population] must be in [0, 1]. "
                             f"Got {frac!r} instead.")
@@ -326,7 +320,7 @@ def check_trial(t: TrialSpec) -> None:
         for k, obs in enumerate(items):
             if obs not in names:
                 raise SpecError(f"The 'observable' of {what}[{k}] must be an observable of model {t.model!r}."
-                                f"{_did_you_mean(obs, names)} Got {obs!r} instead.")
+                                f"{did_you_mean(obs, names)} Got {obs!r} instead.")
     for k, e in enumerate(t.endpoints):
         needs = e.kind in ("event", "time_to_event")
         if needs and (e.op is None or e.threshold is None or not math.isfinite(e.threshold)):
@@ -349,25 +343,25 @@ def check_trial(t: TrialSpec) -> None:
         for which in (c.a, c.b):
             if which not in model.parameter_names:
                 raise SpecError(f"The parameter of correlations[{k}] of [population] must be a parameter of model "
-                                f"{t.model!r}.{_did_you_mean(which, model.parameter_names)} Got {which!r} instead.")
+                                f"{t.model!r}.{did_you_mean(which, model.parameter_names)} Got {which!r} instead.")
     for obs, (lo, hi) in p.plausible.items():
         if obs not in names:
             raise SpecError(f"The 'plausible' ranges of [population] must name observables of model {t.model!r}."
-                            f"{_did_you_mean(obs, names)} Got {obs!r} instead.")
+                            f"{did_you_mean(obs, names)} Got {obs!r} instead.")
         if not lo < hi:
             raise SpecError(f"The plausible range of {obs!r} in [population] must have low < high. Got [{lo}, {hi}] "
                             f"instead.")
     if p.target is not None:
         if p.target.observable not in names:
             raise SpecError(f"The 'observable' of [population.target] must be an observable of model {t.model!r}."
-                            f"{_did_you_mean(p.target.observable, names)} Got {p.target.observable!r} instead.")
+                            f"{did_you_mean(p.target.observable, names)} Got {p.target.observable!r} instead.")
         if p.target.kind == "lognormal" and not (p.target.a > 0 and p.target.b > 1):
             raise SpecError(f"A lognormal [population.target] needs a median a > 0 and a geometric SD b > 1. Got "
                             f"a = {p.target.a}, b = {p.target.b} instead.")
     r = t.randomisation
     if r.kind == "stratified" and (r.by is None or r.by not in names):
         raise SpecError(f"The 'by' of [randomisation] must name an observable of model {t.model!r} when kind is "
-                        f"'stratified'.{_did_you_mean(r.by or '', names)} Got {r.by!r} instead.")
+                        f"'stratified'.{did_you_mean(r.by or '', names)} Got {r.by!r} instead.")
     for name in p.mixture:
         bad = [k for k in PHENOTYPES[name] if k not in model.parameter_names]
         if bad:
@@ -382,17 +376,8 @@ def parse_trial(data, *, source: str | None = None) -> TrialSpec:
 
 
 def load_trial(path: str | Path) -> TrialSpec:
-    path = Path(path)
-    if path.suffix.lower() not in (".toml", ".yaml", ".yml"):
-        raise SpecError(f"The trial file {str(path)!r} must end in .toml, .yaml or .yml. Got {path.suffix!r} instead.")
-    if not path.is_file():
-        raise SpecError(f"The trial file {str(path)!r} must exist. Got a path that does not exist instead.")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"The trial file {str(path)!r} must be valid {path.suffix[1:].upper()}. Got: {exc}") from None
-    return parse_trial(data, source=str(path))
+    """Read and validate a trial file (.toml, .yaml, .yml or .json), like every other spec file (pnisim.spec)."""
+    return parse_trial(read_file(path, noun="trial"), source=str(Path(path)))
 
 
 TRIAL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "trial.schema.json"
@@ -400,13 +385,7 @@ TRIAL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "trial.sch
 
 def trial_json_schema() -> dict:
     """The JSON Schema (draft 2020-12) of trial files, generated from the pydantic models."""
-    from ..scenario.spec import EXPOSURE_CLASSES
-
-    schema = TrialSpec.model_json_schema(mode="validation")
-    for cls in EXPOSURE_CLASSES.values():  # 'type' has a Python default but is required in files
-        spec = schema["$defs"].get(cls.__name__)
-        if spec is not None:
-            spec["required"] = ["type", *[r for r in spec.get("required", []) if r != "type"]]
+    schema = require_exposure_types(TrialSpec.model_json_schema(mode="validation"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://pnisim.org/schemas/trial.schema.json",

@@ -20,11 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ..analysis.figures import to_png  # noqa: E402
+from ..disclaimer import DISCLAIMER  # noqa: E402
 from .record import Record  # noqa: E402
 
 __all__ = ["target_figure", "curve_figure", "render_validation_report", "interval"]
 
-DISCLAIMER = "Research use only, not medical advice."
 COLORS = {"passed": "#2a9d8f", "failed": "#d62828"}
 
 

@@ -9,15 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .. import __version__
+from ..disclaimer import DISCLAIMER
 from ..errors import SpecError
 from .protocols import NOT_SIMULATABLE, PROTOCOLS
 from .record import Record
 from .studies import Studies
 from .targets import Target, load_roles, load_targets
 
-__all__ = ["ValidationResult", "validate", "DISCLAIMER"]
-
-DISCLAIMER = "Research use only, not medical advice."
+__all__ = ["ValidationResult", "validate"]
 
 
 @dataclass
@@ -79,11 +78,11 @@ def validate(ids: list[str] | None = None, *, seed: int = 0, scale: float = 1.0,
     targets = load_targets()
     known = [t.id for t in targets]
     if ids:
-        from ..scenario.spec import _did_you_mean
+        from ..spec import did_you_mean
 
         for i in ids:
             if i not in known:
-                raise SpecError(f"The target id {i!r} must be one of the shipped targets.{_did_you_mean(i, known)} "
+                raise SpecError(f"The target id {i!r} must be one of the shipped targets.{did_you_mean(i, known)} "
                                 f"Got {i!r} instead.")
         targets = [t for t in targets if t.id in ids]
     if not (0 < scale <= 1):

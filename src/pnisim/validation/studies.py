@@ -17,7 +17,7 @@ from ..engine.simulate import Event, Solver, simulate
 from ..model.calibration import SHIPPED, Calibration
 from ..model.library import get_model
 from ..scenario.build import run_scenario
-from ..scenario.spec import parse_scenario
+from ..scenario.loading import parse_scenario
 from ..trial.run import TrialResult, run_trial
 from ..trial.spec import parse_trial
 

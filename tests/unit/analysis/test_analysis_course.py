@@ -3,7 +3,7 @@
 from pnisim.analysis.figures import figures
 from pnisim.analysis.summary import summary_table
 from pnisim.scenario.build import run_scenario
-from pnisim.scenario.spec import parse_scenario
+from pnisim.scenario.loading import parse_scenario
 
 
 def test_daily_sampled_whole_run_reports_the_course_and_skips_the_day_curve():

@@ -202,7 +202,7 @@ def test_falling_curve_is_reported_as_no_rise():
 
 
 def test_exposures_of_a_real_scenario_including_chronic_stress():
-    from pnisim.scenario.spec import parse_scenario
+    from pnisim.scenario.loading import parse_scenario
 
     sc = parse_scenario({
         "run": {"duration": "6 d", "sampling": "1 h", "burn_in": "0 d"},

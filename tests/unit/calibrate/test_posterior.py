@@ -9,15 +9,13 @@ import statsmodels.api as sm
 from pnisim.calibrate.fit import fit
 from pnisim.calibrate.posterior import (
     CHI2_95_1DF,
-    ConvergenceError,
-    ConvergenceWarning,
     profile_likelihood,
     sample_posterior,
     split_rhat,
 )
 from pnisim.calibrate.problem import FitParameter
 from pnisim.calibrate.timecourse import LpsProblem
-from pnisim.errors import SpecError
+from pnisim.errors import ConvergenceError, ConvergenceWarning, SpecError
 
 
 class Gaussian:

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from pnisim.disclaimer import DISCLAIMER
 from pnisim.engine.sbml import OBSERVABLE_PREFIX, sbml_math, to_sbml, write_sbml
-from pnisim.engine.simulate import DISCLAIMER, Event, compile_model
+from pnisim.engine.simulate import Event, compile_model
 from pnisim.errors import ModelDefinitionError
 from pnisim.model.core import TIME
 from pnisim.model.modules import gupta2007, karin2020, somvanshi2020, windoloski2024

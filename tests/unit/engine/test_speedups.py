@@ -17,7 +17,7 @@ from pnisim.engine import codegen
 from pnisim.engine._build import build_kernel
 from pnisim.engine.simulate import Solver, compile_model, simulate
 from pnisim.model.library import get_model
-from pnisim.scenario.spec import PHENOTYPES
+from pnisim.model.phenotypes import PHENOTYPES
 
 try:
     from . import _problems as P

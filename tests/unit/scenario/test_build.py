@@ -88,7 +88,7 @@ def test_dexamethasone_mg_maps_to_somvanshi_dx():
 
 
 def test_dexamethasone_assumption_is_documented():
-    from pnisim.scenario.spec import Dexamethasone
+    from pnisim.scenario.exposures import Dexamethasone
 
     assert Dexamethasone.METADATA["evidence_grade"] == "C"
     assert "2.5" in Dexamethasone.METADATA["mechanism"] and "grade C" in Dexamethasone.__doc__

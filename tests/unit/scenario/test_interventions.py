@@ -10,7 +10,9 @@ from pnisim.cli.main import app
 from pnisim.errors import SpecError, UnitError
 from pnisim.model.library import get_model
 from pnisim.scenario.catalogue import CATALOGUE
-from pnisim.scenario.spec import EXPOSURE_CLASSES, Bolus, Level, Pulse, parse_scenario
+from pnisim.scenario.clock import Bolus, Level, Pulse
+from pnisim.scenario.loading import parse_scenario
+from pnisim.scenario.registry import EXPOSURE_CLASSES
 
 BASE = {"model": "whole", "run": {"duration": "120 d", "sampling": "1 d"}}
 

@@ -5,7 +5,8 @@ import pytest
 
 from pnisim.errors import SpecError
 from pnisim.scenario.build import plan, run_scenario
-from pnisim.scenario.spec import EXPOSURE_CLASSES, parse_scenario
+from pnisim.scenario.loading import parse_scenario
+from pnisim.scenario.registry import EXPOSURE_CLASSES
 
 
 def spec(*exposures, weeks=30):

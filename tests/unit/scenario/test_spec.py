@@ -15,7 +15,8 @@ import pytest
 from pnisim.errors import ResourceLimitError, SpecError, UnitError
 from pnisim.scenario import default_scenario, json_schema, load_scenario, loads_scenario, parse_scenario
 from pnisim.scenario import units as U
-from pnisim.scenario.spec import SCHEMA_PATH, Scenario
+from pnisim.scenario.loading import SCHEMA_PATH
+from pnisim.scenario.scenario import Scenario
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 # trial files (top-level [[endpoints]]) are validated by tests/unit/trial, sensitivity specs (top-level [base])
@@ -157,7 +158,7 @@ def test_json_schema_matches_published_copy():
     shipped = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     assert shipped == json_schema(), (
         f"{SCHEMA_PATH} is out of date. Regenerate it with: "
-        "python -c \"from pnisim.scenario.spec import write_json_schema; write_json_schema()\""
+        "python -c \"from pnisim.scenario.loading import write_json_schema; write_json_schema()\""
     )
 
 
@@ -282,10 +283,10 @@ def test_yaml_nan_in_plain_number(tmp_path):
         load_scenario(p)
 
 
-@pytest.mark.parametrize("name", ["scenario.json", "scenario", "scenario.txt"])
+@pytest.mark.parametrize("name", ["scenario.ini", "scenario", "scenario.txt"])
 def test_bad_extension(tmp_path, name):
     p = write(tmp_path, name, "")
-    with pytest.raises(SpecError, match=r"\.toml, \.yaml or \.yml"):
+    with pytest.raises(SpecError, match=r"\.toml, \.yaml, \.yml or \.json"):
         load_scenario(p)
 
 
@@ -316,15 +317,15 @@ def test_ambiguous_unqualified_parameter():
     """The core has no ambiguous plain names today; a stand-in model with two 'x' parameters checks the path."""
     from types import SimpleNamespace
 
-    from pnisim.scenario import spec
+    from pnisim.scenario.person import PersonSpec, person_parameters
 
     def resolve(name):
         raise SpecError(f"The parameter name {name!r} is ambiguous")
 
     fake = SimpleNamespace(parameter_names=["a.x", "b.x"], resolve_parameter=resolve)
-    s = Scenario.model_construct(model="fake", person=spec.PersonSpec(parameters={"x": 1.0}))
+    s = Scenario.model_construct(model="fake", person=PersonSpec(parameters={"x": 1.0}))
     with pytest.raises(SpecError, match="ambiguous.*'a.x', 'b.x'"):
-        spec._person_parameters(s, fake)
+        person_parameters(s, fake)
 
 
 def test_spec_errors_are_value_errors():

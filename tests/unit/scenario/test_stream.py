@@ -17,7 +17,7 @@ import xarray as xr
 from pnisim.engine.simulate import Solver
 from pnisim.errors import ResourceLimitError, SpecError
 from pnisim.scenario.build import run_scenario
-from pnisim.scenario.spec import parse_scenario
+from pnisim.scenario.loading import parse_scenario
 from pnisim.scenario.stream import STORE_NAME, stream_scenario, stream_summary
 
 

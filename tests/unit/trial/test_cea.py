@@ -9,7 +9,7 @@ import pytest
 import xarray as xr
 
 from pnisim.errors import SpecError
-from pnisim.scenario.spec import parse_scenario
+from pnisim.scenario.loading import parse_scenario
 from pnisim.trial.cea import (
     cost_effectiveness,
     exposure_cost,

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from ...disclaimer import DISCLAIMER
 from ...errors import SpecError
 
 __all__ = ["DISCLAIMER", "UG_DL_TO_NMOL_L", "TimecourseData"]
 
-DISCLAIMER = "Research use only, not medical advice."
 UG_DL_TO_NMOL_L = 27.59
 
 

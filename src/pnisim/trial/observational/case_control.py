@@ -12,9 +12,10 @@ from ...analysis.measurement import MEASUREMENTS, measure
 from ...engine.simulate import Solver
 from ...errors import SpecError
 from ...model.calibration import SHIPPED, Calibration
-from ...scenario.spec import _did_you_mean
+from ...spec import did_you_mean
 from .. import stats as S
-from .design import (DISCLAIMER, SOLVER, _burn_in, _clock_time, _count, _draw, _exposure_events, _mixture, _model,
+from ...disclaimer import DISCLAIMER
+from .design import (SOLVER, _burn_in, _clock_time, _count, _draw, _exposure_events, _mixture, _model,
                      _observables, _run, _seed)
 
 __all__ = ["CaseControlResult", "case_control"]
@@ -56,7 +57,7 @@ def case_control(cases: dict[str, float], controls: dict[str, float], *, n_cases
         bad = [k for k in exposures if k not in ("cases", "controls")]
         if bad:
             raise SpecError(f"The 'exposures' mapping of the study must have keys 'cases' and/or 'controls'. Got "
-                            f"{bad[0]!r} instead." + _did_you_mean(bad[0], ["cases", "controls"]))
+                            f"{bad[0]!r} instead." + did_you_mean(bad[0], ["cases", "controls"]))
         ev_case = _exposure_events(exposures.get("cases"), model, m, t_draw, "cases")
         ev_ctrl = _exposure_events(exposures.get("controls"), model, m, t_draw, "controls")
     else:

@@ -13,9 +13,10 @@ from scipy import stats as sps
 from ...engine.simulate import Event, Solver
 from ...errors import SpecError
 from ...model.calibration import SHIPPED, Calibration
-from ...scenario.spec import Infection
+from ...scenario.exposures import Infection
 from .. import stats as S
-from .design import (AUTOIMMUNE_ONSET, DISCLAIMER, HOURS_PER_YEAR, MAX_YEARS, SOLVER, WINDOW_DAYS, EventDefinition,
+from ...disclaimer import DISCLAIMER
+from .design import (AUTOIMMUNE_ONSET, HOURS_PER_YEAR, MAX_YEARS, SOLVER, WINDOW_DAYS, EventDefinition,
                      _burn_in, _clock_time, _count, _draw, _mixture, _model, _run, _seed, _susceptibility,
                      parse_event)
 

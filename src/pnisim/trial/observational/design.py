@@ -17,9 +17,11 @@ from ...model.calibration import Calibration
 from ...model.library import MODEL_NAMES, get_model
 from ...population import Design, People, draw_mixture, run_population
 from ...scenario.build import scenario_events
-from ...scenario.spec import PHENOTYPES, _did_you_mean, clock_hours, parse_scenario
+from ...model.phenotypes import PHENOTYPES
+from ...scenario.clock import clock_hours
+from ...scenario.loading import parse_scenario
+from ...spec import did_you_mean
 
-DISCLAIMER = "Research use only, not medical advice."
 CHUNK = 250                 # participants per engine call
 WINDOW_DAYS = 365           # follow-up simulated a year at a time (memory stays bounded)
 HOURS_PER_YEAR = 365.25 * 24
@@ -36,7 +38,7 @@ _OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.le
 def _model(model, calibration: Calibration):
     if not isinstance(model, str) or model not in MODEL_NAMES:
         raise SpecError(f"The 'model' of the study must be one of {', '.join(MODEL_NAMES)}. Got {model!r} instead."
-                        + _did_you_mean(model, list(MODEL_NAMES)))
+                        + did_you_mean(model, list(MODEL_NAMES)))
     return get_model(model, calibration)
 
 
@@ -47,7 +49,7 @@ def _mixture(mix, what: str, model) -> dict[str, float]:
     for name, frac in mix.items():
         if name not in PHENOTYPES:
             raise SpecError(f"The phenotype {name!r} in '{what}' must be one of {', '.join(PHENOTYPES)}. Got {name!r} "
-                            f"instead." + _did_you_mean(name, list(PHENOTYPES)))
+                            f"instead." + did_you_mean(name, list(PHENOTYPES)))
         missing = [p for p in PHENOTYPES[name] if p not in model.parameter_names]
         if missing:
             raise SpecError(f"The phenotype {name!r} in '{what}' sets parameter {missing[0]!r}, which model "
@@ -75,7 +77,7 @@ def _observables(names, model) -> list[str]:
         if o not in model.observable_names:
             raise SpecError(f"The observable {o!r} in 'observables' must be one of model {model.name!r}'s "
                             f"observables ({', '.join(model.observable_names)}). Got {o!r} instead."
-                            + _did_you_mean(o, model.observable_names))
+                            + did_you_mean(o, model.observable_names))
         if o not in out:
             out.append(o)
     return out
@@ -113,7 +115,7 @@ def _susceptibility(spec, model) -> dict[str, tuple[float, float]]:
         except SpecError:
             raise SpecError(f"The parameter {name!r} in 'susceptibility' must be a parameter of model "
                             f"{model.name!r} (module.name). Got {name!r} instead."
-                            + _did_you_mean(name, model.parameter_names)) from None
+                            + did_you_mean(name, model.parameter_names)) from None
         ok = (isinstance(value, (tuple, list)) and len(value) == 2
               and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
               and value[0] > 0 and value[1] >= 0)
@@ -156,11 +158,11 @@ def parse_event(text, observables: list[str]) -> EventDefinition:
     m = _EVENT.match(text)
     if m is None:
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead."
-                        + _did_you_mean(text, [AUTOIMMUNE_ONSET]))
+                        + did_you_mean(text, [AUTOIMMUNE_ONSET]))
     name, op, number = m.group(1), m.group(2), float(m.group(3))
     if name not in observables:
         raise SpecError(f"The observable {name!r} of the 'event' must be one of the model's observables "
-                        f"({', '.join(observables)}). Got {text!r} instead." + _did_you_mean(name, observables))
+                        f"({', '.join(observables)}). Got {text!r} instead." + did_you_mean(name, observables))
     if not math.isfinite(number):
         raise SpecError(f"The threshold of the 'event' must be a finite number. Got {text!r} instead.")
     return EventDefinition(f"{name}{op}{number:g}", name, op, number)

@@ -13,7 +13,7 @@ from .registry import protocol
 
 
 def _exposure(spec: dict, duration: str = "53 week"):
-    from ...scenario.spec import parse_scenario
+    from ...scenario.loading import parse_scenario
 
     s = parse_scenario({"name": "cost", "model": "whole", "run": {"duration": duration, "burn_in": "0 d",
                                                                   "sampling": "1 d"}, "exposures": [spec]})
