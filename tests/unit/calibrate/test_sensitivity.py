@@ -14,7 +14,6 @@ from pnisim.calibrate.sensitivity import (
     MorrisSpec,
     OutputSpec,
     SobolSpec,
-    _readout,
     analyse,
     figure_png,
     figures,
@@ -23,6 +22,7 @@ from pnisim.calibrate.sensitivity import (
     render_sensitivity_report,
     run_sensitivity,
 )
+from pnisim.calibrate.sensitivity.runs import _readout
 from pnisim.errors import ResourceLimitError, SpecError
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
