@@ -70,7 +70,7 @@ class ConvergenceError(PnisimError, RuntimeError):
     """An MCMC run failed a convergence check and ``on_fail="raise"`` asked for an error instead of a warning."""
 
 
-class PnisimWarning(UserWarning):
+class PnisimWarning(PnisimError, UserWarning):
     """Something worth knowing that does not stop the run."""
 
 
