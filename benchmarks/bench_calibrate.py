@@ -1,10 +1,10 @@
-"""Calibration benchmark (issue 5 §6): wall time of the whole-model effect-size calibration on this machine, and
+"""Calibration benchmark: wall time of the whole-model effect-size calibration on this machine, and
 whether it reproduces the shipped parameter set.
 
 Runs the same plan as ``pnisim calibrate`` (pnisim.calibrate.whole_effects.PLAN, full-size simulated studies,
 7-point grids) and prints, per step, the seconds it took and the best value with its 95 % credible interval next
 to the shipped one; then the total wall time and CPU time. ``--from-scratch --sweeps 2`` starts every parameter at
-its uncalibrated default and passes over the plan twice (the "reproduces from scratch" check of issue 5).
+its uncalibrated default and passes over the plan twice (the "reproduces from scratch" check).
 
     python benchmarks/bench_calibrate.py [--from-scratch] [--sweeps 1] [--grid 7] [--scale 1.0] [--json FILE]
 """

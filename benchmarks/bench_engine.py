@@ -13,7 +13,7 @@ and output times.
     python benchmarks/bench_engine.py [--model core|whole] [--n 1000] [--days 30] [--sampling 1] [--rtol 1e-8]
                                       [--rr-subset N] [--quasi-steady] [--threads-scaling]
 
-Issue 6's throughput figure: ``--model whole --n 10000 --days 365 --sampling 24 --rtol 1e-6 --rr-subset 20``
+The throughput figure in docs/performance.md: ``--model whole --n 10000 --days 365 --sampling 24 --rtol 1e-6 --rr-subset 20``
 (daily outputs for a year). ``--quasi-steady`` runs both engines on the quasi-steady reduction of the whole
 model's four fastest states (pnisim.model.reduce; libRoadRunner gets the reduced SBML export, assignment rules).
 ``--threads-scaling`` also times pnisim on the first 1,000 individuals with 1 thread and with all threads and

@@ -1,4 +1,4 @@
-"""Scale benchmark (issue 6 §2, §5): streamed population runs of the whole model over a year with daily output —
+"""Scale benchmark: streamed population runs of the whole model over a year with daily output —
 cost per individual as N grows, and peak resident memory.
 
 Each N runs in a fresh process (``pnisim run --stream``) so its peak resident set size (``wait4`` rusage) is its

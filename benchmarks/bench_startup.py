@@ -1,4 +1,4 @@
-"""Start-up benchmark (issue 6 §1): how long `pnisim run` takes from process launch until the engine starts
+"""Start-up benchmark: how long `pnisim run` takes from process launch until the engine starts
 simulating, with the compiled kernel already in the on-disk cache (a second run).
 
 Runs `pnisim run SPEC --quiet` in fresh processes (default: the built-in scenario, whole model). In each child the

@@ -1,4 +1,4 @@
-"""Trial benchmark: a 2-arm trial of 500 per arm over 36 weeks on the whole model (pnisim issue 4 §10).
+"""Trial benchmark: a 2-arm trial of 500 per arm over 36 weeks on the whole model.
 
 Target: the whole trial, screening to analysis, in under 60 s on a 2-core machine.
 

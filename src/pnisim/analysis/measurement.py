@@ -118,10 +118,10 @@ _ENTRIES = (
            f"high-sensitivity IL-10 ELISA (inter-assay CV 5-15 %, sensitivity ~0.2 pg/mL); {KIT}", "C"),
     _assay("nk_activity", "1", 0.15, 0.02,
            "NK cytotoxicity relative to rest (51Cr or flow-cytometric release at a fixed E:T ratio): assay CV ~15 % "
-           "and a floor of 2 % of resting lysis are pnisim assumptions; to be calibrated (issue 5)", "D", upper=5.0),
+           "and a floor of 2 % of resting lysis are pnisim assumptions, not yet calibrated", "D", upper=5.0),
     _assay("rmssd", "ms", 0.10, 0.0,
-           "short-term HRV recording and artefact correction: 10 % error is a pnisim assumption; to be calibrated "
-           "(issue 5)", "D", description="root mean square of successive R-R differences"),
+           "short-term HRV recording and artefact correction: 10 % error is a pnisim assumption, not yet "
+           "calibrated", "D", description="root mean square of successive R-R differences"),
     _scale("phq9", "score 0-27", 27.0, sem_from_retest(3.52, 0.84),
            "test-retest r = 0.84 (Kroenke K, Spitzer RL, Williams JBW. J Gen Intern Med 2001;16:606-613, "
            "doi:10.1046/j.1525-1497.2001.016009606.x) with general-population SD 3.52 (Kocalevent RD et al. Gen "

@@ -296,7 +296,7 @@ def _catalogue_class(name: str, info: catalogue.Info) -> type:
         "evidence_grade": info.grade,
         "category": info.category,
         "cost": None if info.cost is None else {f"usd_per_{info.cost.per}": info.cost.usd, "source": info.cost.source},
-        "assumptions": list(info.assumptions) + (["size is a placeholder until calibration (issue 5)"]
+        "assumptions": list(info.assumptions) + (["size is a placeholder until it is calibrated"]
                                                  if info.kind != "drug" else []),
         "references": list(info.references),
     }

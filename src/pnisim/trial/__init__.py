@@ -1,1 +1,1 @@
-"""In-silico trials: virtual populations, trial specs, and the statistics trialists report (issue 4, in progress)."""
+"""In-silico trials: virtual populations, trial specs, and the statistics trialists report."""

@@ -1,5 +1,5 @@
 """A simulated meta-analysis: k in-silico trials of given sizes, pooled by random effects and set beside the
-published pooled result (issue 4 §5).
+published pooled result.
 
 Each trial is the same protocol (a trial spec) with its own N per arm and seed — the in-silico counterpart of the
 k trials a meta-analysis pools; the between-trial spread is then sampling error only (plus the population's

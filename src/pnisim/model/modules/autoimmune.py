@@ -62,7 +62,7 @@ doi:10.1056/NEJM198712243172603). Score floors/spans are pnisim choices, not fit
 
 Well supported: the Th17/Treg axis and its IL-6 and glucocorticoid control (B/C); the clinical score cut-offs
 (A/B). Speculative: every coupling size here, the stress terms, Baker's bistable switch as a model of human
-flares (C), and the time scales (D, to be calibrated, issue 5).
+flares (C), and the time scales (D, not yet calibrated).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ moves it (the acute mobilisation is not modelled), weeks of stress lower NK acti
 
 ``k_sleep`` = -ln(0.72) / 4 h from Irwin 1994 (grade B for that number); ``k_load`` is a placeholder (grade D)
 giving -20 % NK activity under sustained moderate stress (SNS 1.15 and cortisol +15 %, what stress 0.5 gives
-the autonomic module), to be calibrated against Segerstrom & Miller's chronic-stressor effect sizes (issue 5).
+the autonomic module), not yet calibrated against Segerstrom & Miller's chronic-stressor effect sizes.
 Ports: ``cortisol`` (serum nmol/L; default ``cort_ref``, the resting daily mean — the lead should set it to
 the core's 24 h mean so the circadian swing averages out in the slow load), ``SNS`` (1 at rest),
 ``sleep_debt`` (hours of sleep lost recently, 0 at rest). Observable ``nk_activity`` (relative, 1 = rest).

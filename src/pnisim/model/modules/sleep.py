@@ -14,7 +14,7 @@ simulations by :mod:`pnisim.calibrate.sleep_reduction` (cubic in ``A tanh(a/A)``
 arousal gives 8.0 h — adults sleep 7–9 h: Hirshkowitz M et al. Sleep Health 2015;1:40). Sleep timing within
 the night is not modelled: the clock coupling of the core places waking at the scenario's wake time.
 
-What raises arousal (pnisim design, sizes to be calibrated in issue 5, grades C/D):
+What raises arousal (pnisim design, sizes not yet calibrated, grades C/D):
 
 * perceived stress and rumination — the hyperarousal model of insomnia (Riemann D et al. Sleep Med Rev
   2010;14:19, doi:10.1016/j.smrv.2009.04.002) and perseverative cognition (Brosschot 2006);

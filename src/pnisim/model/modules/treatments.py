@@ -3,8 +3,8 @@ stimulation, mesenchymal stem cells — and the slow antidepressant action that 
 
 No published mechanistic model joins these to the PNI system (MODELS.md §8 item 3), so this is pnisim's
 smallest honest design: each treatment is an input (0 = none, 1 = the full standard dose) acting on one or two
-slow targets whose direction and rough size come from meta-analyses; every size is a parameter to be
-calibrated in issue 5. What each piece stands on:
+slow targets whose direction and rough size come from meta-analyses; every size is a parameter (fitted by
+``pnisim calibrate`` where a target exists). What each piece stands on:
 
 * Exercise training builds fitness over weeks and loses it over weeks after stopping (state ``FIT``): regular
   exercise lowers CRP (Fedewa MV et al. Br J Sports Med 2017;51:670, doi:10.1136/bjsports-2016-095999: SMD

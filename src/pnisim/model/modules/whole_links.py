@@ -1,7 +1,7 @@
 """Couplings of the whole-system model: the layers around the core joined to it and to each other.
 
 Each coupling names the evidence for the mechanism it encodes and carries its grade; sizes designed here are
-parameters to be calibrated in issue 5. The loops (SYSTEM.md): appraisal -> HPA and sympathetic drive ->
+parameters; those not fitted by ``pnisim calibrate`` are placeholders. The loops (SYSTEM.md): appraisal -> HPA and sympathetic drive ->
 inflammation -> mood and sleep -> back to appraisal; TNF -> HPA through the hypothalamic relay (1-h lag, replacing
 the core's instantaneous coupling); the vagal reflex damping TNF; IL-6 -> liver CRP; infection
 (Reynolds 2006) through host defence weakened by stress; drugs and treatments acting on their targets.

@@ -21,16 +21,16 @@ def _fitted_by(parameter: str) -> str:
     return f"fitted by pnisim calibrate ({parameter}); a failure means the calibration did not reach it"
 
 
-#: Known reasons a target fails today (shown with a failing record; calibration is issue 5).
+#: Known reasons a target fails today (shown with a failing record).
 KNOWN_GAPS: dict[str, str] = {
-    "lps_hpa_order": "ACTH peaks before IL-10 after LPS (known since issue 2: the ACTH drive of the innate block "
+    "lps_hpa_order": "ACTH peaks before IL-10 after LPS (the ACTH drive of the innate block "
                      "acts through TNF, which peaks first)",
     "cortisol_halflife": "Somvanshi 2020's cortisol clearance k_cort = 0.99/h (t1/2 42 min) is faster than measured, "
                          "and a cortisol excess also quickly cuts adrenal output through the fast feedback",
     "stress_disorder_autoimmune": "in susceptible people the PTSD preset's disease drive (about 1.9x healthy) "
                                   "exceeds the flip threshold of the bistable switch, so onset is near-certain within "
                                   "months instead of a 36 % higher rate; the shipped healthy setting has no onsets at "
-                                  "all (a susceptible minority and stochastic triggers are issue 5 work)",
+                                  "all (a susceptible minority and stochastic triggers are not modelled yet)",
     "vns_ra_das28": "an established flare of the bistable Baker switch does not remit when VNS trims the "
                     "pro-inflammatory drive; Koopman's patients improved within 6 weeks",
     "tsst_il10": "IL-10 rises after a stressor only through the β-adrenergic IL-10 gain, which is taken equal to "
