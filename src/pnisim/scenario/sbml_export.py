@@ -13,7 +13,8 @@ import numpy as np
 from ..model.compose import Model
 from ..model.library import get_model
 from .build import plan
-from .spec import Scenario, parse_scenario
+from .loading import parse_scenario
+from .scenario import Scenario
 
 __all__ = ["SbmlExport", "model_sbml", "scenario_sbml", "with_model", "first_individual"]
 

@@ -31,7 +31,7 @@ MAX_SOBOL_N = 2**20
 #: Output grids longer than this many times per arm are refused (a nadir needs ~40, a 6-month rate ~730).
 MAX_OUTPUT_TIMES = 20_000
 #: Where the published JSON Schema of sensitivity files lives (regenerate with write_sensitivity_json_schema()).
-SENSITIVITY_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sensitivity.schema.json"
+SENSITIVITY_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "sensitivity.schema.json"
 
 Progress = Callable[[float, str], None]
 OUTPUT_KINDS = ("value", "difference", "mean", "cortisol_day", "flare_rate")
