@@ -77,7 +77,7 @@ def _window(t: np.ndarray, y: np.ndarray, lo: float, hi: float) -> tuple[np.ndar
     return tw, yw
 
 
-def _extreme(tw: np.ndarray, yw: np.ndarray, *, minimum: bool = False) -> tuple[float, float]:
+def refined_extreme(tw: np.ndarray, yw: np.ndarray, *, minimum: bool = False) -> tuple[float, float]:
     """(time, value) of the maximum (or minimum) of samples, refined by a parabola through its neighbours."""
     if tw.size == 0 or not np.any(np.isfinite(yw)):
         return math.nan, math.nan

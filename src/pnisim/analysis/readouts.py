@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import xarray as xr
 
-from .curves import _at, _extreme, _ids, _series, _window, wake_times
+from .curves import _at, refined_extreme, _ids, _series, _window, wake_times
 
 __all__ = [
     "Exposure",
@@ -133,9 +133,9 @@ def cortisol_day(ds: xr.Dataset, day: int, *, wake: float | Sequence[float] | No
             ("serum_peak", "serum_peak_clock", "nadir", "nadir_clock", "wake_time", "saliva_wake",
              "saliva_car_max", "car_pct"), math.nan)
         if serum is not None:
-            tp, vp = _extreme(*_window(t, serum[i], d0, d0 + 24.0))
+            tp, vp = refined_extreme(*_window(t, serum[i], d0, d0 + 24.0))
             lo, hi = d0 + NADIR_WINDOW_CLOCK[0], d0 + NADIR_WINDOW_CLOCK[1]
-            tn, vn = _extreme(*_window(t, serum[i], lo, hi), minimum=True)
+            tn, vn = refined_extreme(*_window(t, serum[i], lo, hi), minimum=True)
             r.update(serum_peak=vp, serum_peak_clock=tp % 24.0 if math.isfinite(tp) else tp,
                      nadir=vn, nadir_clock=tn % 24.0 if math.isfinite(tn) else tn)
         tw = d0 + float(wakes[i])
@@ -143,7 +143,7 @@ def cortisol_day(ds: xr.Dataset, day: int, *, wake: float | Sequence[float] | No
         if saliva is not None:
             v0 = _at(t, saliva[i], tw)
             lo, hi = tw + CAR_WINDOW_H[0], tw + CAR_WINDOW_H[1]
-            vmax = _extreme(*_window(t, saliva[i], lo, hi))[1] if t[0] <= lo and hi <= t[-1] else math.nan
+            vmax = refined_extreme(*_window(t, saliva[i], lo, hi))[1] if t[0] <= lo and hi <= t[-1] else math.nan
             r.update(saliva_wake=v0, saliva_car_max=vmax,
                      car_pct=100.0 * (vmax - v0) / v0 if v0 > 0 and math.isfinite(vmax) else math.nan)
         rows.append(r)
@@ -177,7 +177,7 @@ def acute_stress_response(ds: xr.Dataset, onset_h: float, *, window_h: float = S
         notes.update({f"{name}_baseline": "at stressor onset", f"{name}_peak_min": "after stressor onset"})
         for i, r in enumerate(rows):
             base = _at(t, y[i], onset_h)
-            tp, vp = _extreme(*_window(t, y[i], onset_h, onset_h + window_h))
+            tp, vp = refined_extreme(*_window(t, y[i], onset_h, onset_h + window_h))
             r.update({f"{name}_baseline": base, f"{name}_peak": vp, f"{name}_peak_min": 60.0 * (tp - onset_h),
                       f"{name}_rise": vp - base})
     _, il6, u_il6 = _series(ds, "il6")
@@ -204,7 +204,7 @@ def lps_response(ds: xr.Dataset, bolus_h: float, *, window_h: float = LPS_WINDOW
         notes.update({f"{name}_baseline": "at the bolus", f"{name}_peak_h": "after the bolus"})
         for i, r in enumerate(rows):
             base = _at(t, y[i], bolus_h)
-            tp, vp = _extreme(*_window(t, y[i], bolus_h, bolus_h + window_h))
+            tp, vp = refined_extreme(*_window(t, y[i], bolus_h, bolus_h + window_h))
             r.update({f"{name}_baseline": base, f"{name}_peak": vp, f"{name}_peak_h": tp - bolus_h})
     orders = {i: peak_order({v: r[f"{v}_peak_h"] for v in present}) for i, r in zip(_ids(ds), rows)}
     return _result("lps_response", bolus_h, units, notes, _ids(ds), rows, peak_order=orders)

@@ -12,7 +12,6 @@ Nothing read from a file is ever evaluated as code: quantities go through pint's
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -108,19 +107,13 @@ def require_exposure_types(schema: dict) -> dict:
 
 def json_schema() -> dict:
     """The JSON Schema (draft 2020-12) of scenario files, generated from the pydantic models."""
-    schema = require_exposure_types(Scenario.model_json_schema(mode="validation"))
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://pnisim.org/schemas/scenario.schema.json",
-        **schema,
-        "title": "pnisim scenario",
-        "description": "A pnisim scenario file (TOML or YAML): person, population, run and exposures. "
-                       "Times are hours since midnight at the start of day 0.",
-    }
+    return spec.schema_document(
+        require_exposure_types(Scenario.model_json_schema(mode="validation")), kind="scenario",
+        title="pnisim scenario",
+        description="A pnisim scenario file (TOML or YAML): person, population, run and exposures. Times are hours "
+                    "since midnight at the start of day 0.")
 
 
 def write_json_schema(path: str | Path = SCHEMA_PATH) -> Path:
     """Write :func:`json_schema` to ``path`` (default: the published copy in ``pnisim/schemas``)."""
-    p = Path(path)
-    p.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return p
+    return spec.write_schema(json_schema(), path)

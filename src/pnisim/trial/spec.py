@@ -49,7 +49,7 @@ from ..model.phenotypes import PHENOTYPES
 from ..scenario.quantity import Quantity
 from ..scenario.registry import Exposure
 from ..scenario.scenario import ArmSpec, Scenario
-from ..spec import SpecModel, did_you_mean, read_file
+from ..spec import SpecModel, did_you_mean, read_file, schema_document, write_schema
 
 __all__ = ["TrialSpec", "Criterion", "Endpoint", "TrialPopulation", "load_trial", "parse_trial", "MAX_PARTICIPANTS",
            "TRIAL_SCHEMA_PATH", "trial_json_schema", "write_trial_json_schema"]
@@ -385,21 +385,12 @@ TRIAL_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "trial.sch
 
 def trial_json_schema() -> dict:
     """The JSON Schema (draft 2020-12) of trial files, generated from the pydantic models."""
-    schema = require_exposure_types(TrialSpec.model_json_schema(mode="validation"))
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://pnisim.org/schemas/trial.schema.json",
-        **schema,
-        "title": "pnisim trial",
-        "description": "A pnisim in-silico randomised trial (TOML or YAML): population, inclusion, arms, visits, "
-                       "endpoints, randomisation, adherence and dropout. Exposure times count from randomisation.",
-    }
+    return schema_document(
+        require_exposure_types(TrialSpec.model_json_schema(mode="validation")), kind="trial", title="pnisim trial",
+        description="A pnisim in-silico randomised trial (TOML or YAML): population, inclusion, arms, visits, "
+                    "endpoints, randomisation, adherence and dropout. Exposure times count from randomisation.")
 
 
 def write_trial_json_schema(path: str | Path = TRIAL_SCHEMA_PATH) -> Path:
     """Write :func:`trial_json_schema` to ``path`` (default: the published copy in ``pnisim/schemas``)."""
-    import json
-
-    p = Path(path)
-    p.write_text(json.dumps(trial_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return p
+    return write_schema(trial_json_schema(), path)

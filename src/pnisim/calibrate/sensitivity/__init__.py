@@ -47,10 +47,9 @@ A sensitivity file (TOML or YAML) is data, validated like a trial file (:func:`p
 Every SALib sample is one "individual" of a batched engine run (no between-person variability): it settles
 through the base scenario's burn-in with its own parameters, then lives through the scenario (each arm an
 outputs needs, all from the same settled state). Runs go in chunks whose engine arrays stay within a fixed
-budget, and only the output times the endpoints need are kept. The cortisol day readout follows
-:func:`pnisim.analysis.readouts.cortisol_day` (nadir 20:00–02:00, extremes refined by a parabola); it is
-re-implemented here because ``calibrate`` sits below ``analysis`` in the import layers, and a test checks that
-both agree. Research use only, not medical advice.
+budget, and only the output times the endpoints need are kept. The cortisol day readout uses the
+window and the parabola-refined extreme of :func:`pnisim.analysis.readouts.cortisol_day` on each run's samples
+(a test checks that both agree). Research use only, not medical advice.
 
 Layout: ``spec`` (the file: ranges, outputs, method, checks), ``salib`` (samples and indices), ``runs`` (every
 sample as a settled run through the population runner, and its readouts), ``result`` (:func:`run_sensitivity`),

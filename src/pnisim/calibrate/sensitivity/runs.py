@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...analysis.curves import refined_extreme
 from ...engine.simulate import Solver
 from ...population import Design, People, run_batch, settle
 from ...scenario import units as U
@@ -15,7 +16,8 @@ from ...scenario.build import CHUNK_SIZE, plan, scenario_events
 from ...scenario.clock import format_when
 from ...scenario.quantity import Quantity
 from ...scenario.scenario import Scenario
-from .spec import ENGINE_CHUNK_BYTES, NADIR_WINDOW_CLOCK, OutputSpec, Progress, SensitivitySpec, _every_h, _output_times
+from .spec import (ENGINE_CHUNK_BYTES, NADIR_WINDOW_CLOCK, OutputSpec, Progress, SensitivitySpec, _every_h,
+                   _output_times)
 
 
 @dataclass(frozen=True)
@@ -53,26 +55,6 @@ def _arm_runs(spec: SensitivitySpec, scenario: Scenario) -> list[_ArmRun]:
     return runs
 
 
-def _extreme(tw: np.ndarray, yw: np.ndarray, minimum: bool) -> tuple[float, float]:
-    """(time, value) of the max (min) sample, refined by a parabola through its neighbours — the rule of
-    pnisim.analysis.curves (the parabola-refined extreme)."""
-    if tw.size == 0 or not np.any(np.isfinite(yw)):
-        return math.nan, math.nan
-    s = -yw if minimum else yw
-    k = int(np.nanargmax(s))
-    tk, vk = float(tw[k]), float(s[k])
-    if 0 < k < tw.size - 1 and np.all(np.isfinite(s[k - 1:k + 2])):
-        (a0, a1, a2), (b0, b1, b2) = tw[k - 1:k + 2], s[k - 1:k + 2]
-        denom = (a0 - a1) * (a0 - a2) * (a1 - a2)
-        a = (a2 * (b1 - b0) + a1 * (b0 - b2) + a0 * (b2 - b1)) / denom
-        b = (a2**2 * (b0 - b1) + a1**2 * (b2 - b0) + a0**2 * (b1 - b2)) / denom
-        if a < 0:
-            tv = min(max(-b / (2 * a), a0), a2)
-            c = b1 - a * a1**2 - b * a1
-            tk, vk = float(tv), float(max(a * tv**2 + b * tv + c, vk))
-    return tk, (-vk if minimum else vk)
-
-
 def _readout(o: OutputSpec, t: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The output of each run (rows of ``y``, sampled at ``t``) for one arm."""
     lo, hi = _output_times(o)
@@ -94,7 +76,7 @@ def _readout(o: OutputSpec, t: np.ndarray, y: np.ndarray) -> np.ndarray:
         minimum = False
     out = np.empty(y.shape[0])
     for i in range(y.shape[0]):
-        tk, vk = _extreme(tw[sel], yw[i, sel], minimum)
+        tk, vk = refined_extreme(tw[sel], yw[i, sel], minimum=minimum)
         out[i] = (tk % 24.0 if math.isfinite(tk) else tk) if o.quantity.endswith("_clock") else vk
     return out
 

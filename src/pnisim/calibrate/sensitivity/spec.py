@@ -3,7 +3,6 @@ every parameter in the model, every output inside the run, memory within bounds.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field, PrivateAttr, model_validator
 
+from ...analysis.readouts import NADIR_WINDOW_CLOCK
 from ...errors import ResourceLimitError, SpecError
 from ...scenario import units as U
 from ...scenario.build import plan
@@ -21,7 +21,7 @@ from ...scenario.loading import parse_scenario, validate_spec
 from ...scenario.quantity import Quantity
 from ...scenario.run_spec import MEMORY_LIMIT
 from ...scenario.scenario import Scenario
-from ...spec import SpecModel, did_you_mean, read_file
+from ...spec import SpecModel, did_you_mean, read_file, schema_document, write_schema
 
 
 #: Engine arrays of one chunk of samples stay below this (the engine keeps every state while integrating).
@@ -36,7 +36,6 @@ SENSITIVITY_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "sen
 Progress = Callable[[float, str], None]
 OUTPUT_KINDS = ("value", "difference", "mean", "cortisol_day", "flare_rate")
 CORTISOL_QUANTITIES = ("nadir", "nadir_clock", "serum_peak", "serum_peak_clock")
-NADIR_WINDOW_CLOCK = (20.0, 26.0)  # as pnisim.analysis.readouts: 20:00 of the day to 02:00 of the next
 DEFAULT_EVERY = {"cortisol_day": "10 min", "mean": "6 h", "flare_rate": "6 h"}
 
 
@@ -398,19 +397,12 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
 def sensitivity_json_schema() -> dict:
     """The JSON Schema (draft 2020-12) of sensitivity files, generated from the pydantic models (``base`` is a
     scenario: see the scenario schema)."""
-    schema = SensitivitySpec.model_json_schema(mode="validation")
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://pnisim.org/schemas/sensitivity.schema.json",
-        **schema,
-        "title": "pnisim sensitivity analysis",
-        "description": "A pnisim global sensitivity analysis (TOML, YAML or JSON): a base scenario, the uncertain "
-                       "parameters, the outputs read off each run and the method (Morris and/or Sobol').",
-    }
+    return schema_document(
+        SensitivitySpec.model_json_schema(mode="validation"), kind="sensitivity", title="pnisim sensitivity analysis",
+        description="A pnisim global sensitivity analysis (TOML, YAML or JSON): a base scenario, the uncertain "
+                    "parameters, the outputs read off each run and the method (Morris and/or Sobol').")
 
 
 def write_sensitivity_json_schema(path: str | Path = SENSITIVITY_SCHEMA_PATH) -> Path:
     """Write :func:`sensitivity_json_schema` to ``path`` (default: the published copy in ``pnisim/schemas``)."""
-    p = Path(path)
-    p.write_text(json.dumps(sensitivity_json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return p
+    return write_schema(sensitivity_json_schema(), path)
