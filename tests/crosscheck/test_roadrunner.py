@@ -34,6 +34,8 @@ from pnisim.model.modules import (
     windoloski2024,
 )
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 pytest.importorskip("roadrunner")
 
 RTOL = 1e-4

@@ -13,8 +13,19 @@ from pnisim.model.library import MODEL_NAMES, get_model
 RUN_LENGTH = {"core": 72.0, "somvanshi2020": 72.0, "karin2020": 30.0, "windoloski2024": 12.0, "gupta2007": 50.0}
 
 
+#: The composed models every run uses are simulated in the default suite; the stand-alone published models are
+#: simulated by the slow suite (make test-slow, CI), which compiles one kernel per model.
+COMPOSED = ("core", "whole")
+
+
 @pytest.fixture(params=MODEL_NAMES)
 def model(request):
+    return get_model(request.param)
+
+
+@pytest.fixture(params=[name if name in COMPOSED else pytest.param(name, marks=pytest.mark.slow)
+                        for name in MODEL_NAMES])
+def compiled(request):
     return get_model(request.param)
 
 
@@ -49,9 +60,9 @@ def test_every_coupling_is_graded_and_cited(model):
         assert c.citation and c.grade in GRADES and c.description
 
 
-def test_rhs_and_jacobian_finite_at_initial_state(model):
-    kernel = compile_model(model)
-    y, p, u = model.initial_state(), kernel.extend(model.parameter_values()), model.input_defaults()
+def test_rhs_and_jacobian_finite_at_initial_state(compiled):
+    kernel = compile_model(compiled)
+    y, p, u = compiled.initial_state(), kernel.extend(compiled.parameter_values()), compiled.input_defaults()
     dy = np.zeros(len(y))
     J = np.zeros((len(y), len(y)))
     kernel.rhs(0.0, y, p, u, dy)
@@ -59,10 +70,10 @@ def test_rhs_and_jacobian_finite_at_initial_state(model):
     assert np.all(np.isfinite(dy)) and np.all(np.isfinite(J))
 
 
-def test_jacobian_matches_finite_differences(model):
-    kernel = compile_model(model)
-    y = model.initial_state() * 1.05 + 1e-3
-    p, u = kernel.extend(model.parameter_values()), model.input_defaults()
+def test_jacobian_matches_finite_differences(compiled):
+    kernel = compile_model(compiled)
+    y = compiled.initial_state() * 1.05 + 1e-3
+    p, u = kernel.extend(compiled.parameter_values()), compiled.input_defaults()
     n = len(y)
     J = np.zeros((n, n))
     kernel.jac(1.0, y, p, u, J)
@@ -77,20 +88,20 @@ def test_jacobian_matches_finite_differences(model):
         np.testing.assert_allclose(J[:, j], (fp - fm) / (2 * h), rtol=1e-4, atol=1e-6 * (np.abs(fp).max() + 1))
 
 
-def test_short_run_is_finite_and_nonnegative(model):
-    t = np.linspace(0.0, RUN_LENGTH.get(model.name, 24.0), 50)
-    ds = simulate(model, t, solver=Solver(rtol=1e-6, atol=1e-8))
+def test_short_run_is_finite_and_nonnegative(compiled):
+    t = np.linspace(0.0, RUN_LENGTH.get(compiled.name, 24.0), 50)
+    ds = simulate(compiled, t, solver=Solver(rtol=1e-6, atol=1e-8))
     assert int(ds.status.values[0]) == 0
-    for s in model.states:
+    for s in compiled.states:
         x = ds[s.name].values
         assert np.all(np.isfinite(x))
         if s.state.nonnegative:
             assert x.min() >= -1e-6 * max(1.0, np.abs(x).max()), s.name
 
 
-def test_results_have_units_and_named_dims(model):
-    ds = simulate(model, np.linspace(0.0, 1.0, 3), solver=Solver())
-    for name in model.state_names + model.observable_names:
+def test_results_have_units_and_named_dims(compiled):
+    ds = simulate(compiled, np.linspace(0.0, 1.0, 3), solver=Solver())
+    for name in compiled.state_names + compiled.observable_names:
         assert ds[name].dims == ("individual", "time")
         assert ds[name].attrs["units"]
     for key in ("model_version", "spec_hash", "solver", "rtol", "atol", "package_version", "seed", "disclaimer"):

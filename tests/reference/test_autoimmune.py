@@ -19,6 +19,8 @@ from pnisim.model.core import Coupling, Parameter
 from pnisim.model.modules import autoimmune as A
 from pnisim.model.modules import baker2013
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-9, atol=1e-10)
 DAY = 24.0
 REMISSION = (0.0087, 0.0250)  # MODELS.md §3

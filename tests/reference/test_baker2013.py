@@ -15,6 +15,8 @@ from pnisim.model.compose import compose
 from pnisim.model.core import Coupling
 from pnisim.model.modules import baker2013
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-9, atol=1e-10)
 HEALTHY = (0.00578, 0.0203)
 REMISSION = (0.00872, 0.02499)  # MODELS.md rounds to (0.0087, 0.0249)

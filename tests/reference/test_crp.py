@@ -14,6 +14,8 @@ from pnisim.model.compose import compose
 from pnisim.model.core import Coupling
 from pnisim.model.modules import crp, windoloski2024
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-9, atol=1e-10)
 
 

@@ -15,6 +15,8 @@ from pnisim.model.compose import compose
 from pnisim.model.core import Coupling, Input, Module
 from pnisim.model.modules import gut, windoloski2024
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-8, atol=1e-10)
 
 # a test-only module whose inputs let scenarios drive the gut's ports

@@ -9,6 +9,8 @@ import pytest
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.library import get_model
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 TABLE = {  # day: (CRH, ACTH, cortisol, P, A)
     0.5: (1.41, 1.37, 1.37, 1.01, 1.00),
     30: (1.11, 1.32, 1.68, 1.28, 1.28),

@@ -23,6 +23,8 @@ import pytest
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.modules import phillips_robinson2007
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 T = np.linspace(0.0, 240.0, 240 * 60 + 1)  # 10 days on a 1-min grid
 PRECISE = Solver(rtol=1e-8, atol=1e-10)
 DEPRIVATION = [Event(24.0, "set_input", "sleep_deprivation", 1.5), Event(40.0, "set_input", "sleep_deprivation", 0.0)]

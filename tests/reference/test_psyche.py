@@ -6,6 +6,8 @@ import pytest
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.modules import psyche
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-8, atol=1e-10)
 
 

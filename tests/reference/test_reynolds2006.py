@@ -16,6 +16,8 @@ from pnisim.model.compose import compose
 from pnisim.model.core import Coupling
 from pnisim.model.modules import reynolds2006
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-9, atol=1e-10)
 T = np.linspace(0.0, 500.0, 5001)  # 0.1-h grid
 

@@ -16,6 +16,8 @@ from pnisim.model.compose import compose
 from pnisim.model.core import Coupling
 from pnisim.model.modules import sleep
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-8, atol=1e-10)
 
 

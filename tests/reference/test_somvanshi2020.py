@@ -10,6 +10,8 @@ import pytest
 from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.library import get_model
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 SOLVER = Solver(rtol=1e-9, atol=1e-10)
 DAY = np.linspace(696.0, 720.0, 2401)
 

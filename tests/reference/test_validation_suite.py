@@ -22,6 +22,8 @@ import pytest
 from pnisim.validation.run import validate
 from pnisim.validation.targets import load_targets
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 GUARDED = {
     "cortisol_diurnal_peak", "cortisol_diurnal_nadir", "cortisol_awakening_response",
     "cortisol_24h_healthy:carroll2007", "tsst_crp", "tsst_il6_timing", "tsst_cortisol_timing",

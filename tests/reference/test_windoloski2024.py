@@ -11,6 +11,8 @@ from pnisim.engine.simulate import Event, Solver, simulate
 from pnisim.model.library import get_model
 from pnisim.data import load_lps_bolus_mean
 
+pytestmark = pytest.mark.slow  # a published reference or cross-check: runs in CI (make test-slow)
+
 T = np.linspace(0.0, 8.0, 8001)
 
 

@@ -45,6 +45,7 @@ def oscillator(t, a=-0.1, b=1.0):
     return np.exp(a * t)[:, None] * np.stack([np.cos(b * t), np.sin(b * t)], axis=1)
 
 
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 def test_nonstiff_problem_stays_explicit_and_meets_tolerance(kernels):
     t = np.linspace(0, 20, 1001)  # many outputs between steps: exercises the 7th-order dense output
     y, stats = solve(kernels["LINEAR2"], [1.0, 0.0], [-0.1, 1.0], t, 1e-10, 1e-12)
@@ -75,6 +76,7 @@ def test_stiff_problem_switches_to_rodas(kernels):
     assert np.max(np.abs(y[:, 0] - np.cos(t))) < 1e-5
 
 
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 def test_robertson_against_lsoda(kernels):
     p = [0.04, 1e4, 3e7]
     t = np.array([0.0, 1.0, 10.0, 100.0, 1e3, 1e4])

@@ -97,6 +97,7 @@ def test_vector_rhs_equals_scalar_rhs_on_the_whole_model():
         assert np.max(np.abs(D4[:, lane] - d) / scale) < 1e-11
 
 
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 def test_lanes_meet_the_exact_solution_with_order_8_work(kernels):
     """Six oscillators (a, b differ), 4 lanes + 2 in the next round; dense outputs between steps."""
     ab = np.array([[-0.1, 1.0], [-0.2, 0.5], [-0.05, 2.0], [-0.3, 1.5], [0.0, 1.0], [-0.1, 3.0]])
@@ -111,6 +112,7 @@ def test_lanes_meet_the_exact_solution_with_order_8_work(kernels):
     assert np.all(steps10 / steps6 < 4.5)  # order 8: steps grow like rtol^(-1/8), 10^(4/8) = 3.2
 
 
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 def test_lanes_follow_the_scalar_kernel(kernels):
     """Same method, same decisions: step counts match and outputs agree to rounding-level drift."""
     rng = np.random.default_rng(0)

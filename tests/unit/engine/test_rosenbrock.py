@@ -162,6 +162,7 @@ def test_l_stable(decay):
 
 
 # ----------------------------------------------------------------------------------- 2. tolerance proportionality
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 def test_tolerance_proportionality(decay):
     t_out = np.linspace(0.0, 5.0, 11)
     exact = 1.0 / (0.5 + 0.5 * np.exp(t_out))
@@ -211,6 +212,7 @@ def _robertson_j(t, y):
     return [[-0.04, 1e4 * y[2], 1e4 * y[1]], [0.04, -1e4 * y[2] - 6e7 * y[1], -1e4 * y[1]], [0.0, 6e7 * y[1], 0.0]]
 
 
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 def test_robertson_against_lsoda(robertson):
     t_out = np.concatenate([[0.0], np.logspace(-4, 10, 29)])
     ref = solve_ivp(_robertson_f, (0.0, t_out[-1]), [1.0, 0.0, 0.0], method="LSODA", rtol=1e-10,

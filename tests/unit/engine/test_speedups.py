@@ -44,6 +44,7 @@ def solve_pr(mod, lam, rtol, t_end=200.0):
     return stats[0], abs(out[0, -1, 0] - math.cos(t_end))
 
 
+@pytest.mark.slow  # reference-grade solver check: runs in CI (make test-slow)
 @pytest.mark.parametrize("lam", [-10.0, -30.0, -100.0, -300.0, -1000.0])
 def test_looser_tolerance_never_costs_more(pr, lam):
     """Work (rhs evaluations; an LU of this 1x1 system is free) falls as rtol loosens: no switching back and forth."""
