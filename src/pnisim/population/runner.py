@@ -40,7 +40,8 @@ class Design:
     recorded run starts from the settled state. ``outputs``: variables kept (with ``status``; None keeps what
     the engine returns). ``keep_states``: the engine also returns the states. ``chunk_size``: individuals per
     engine call. ``seed``, ``provenance``: recorded in the result's attributes. ``raise_on_failure``: a failed
-    solve raises instead of being recorded in ``status`` (None: only when there is one individual).
+    solve raises instead of being recorded in ``status`` (None: only when there is one individual). ``label``:
+    what an individual is called in progress messages ("participant" in a trial).
     """
 
     t_out: np.ndarray
