@@ -77,3 +77,12 @@ def test_models_and_presets_are_values():
         PHENOTYPES["chronic_stress"]["psyche.stress_load"] = 0.9
     with pytest.raises(TypeError):
         PHENOTYPES["new"] = {}
+
+
+def test_a_calibration_refuses_values_that_are_not_numbers():
+    from pnisim.errors import SpecError
+
+    with pytest.raises(SpecError, match="'psyche.cbt_rum' must be a finite number. Got 'high'"):
+        Calibration.of({"psyche.cbt_rum": "high"})
+    with pytest.raises(SpecError, match="finite number. Got nan"):
+        Calibration.of({"psyche.cbt_rum": float("nan")})

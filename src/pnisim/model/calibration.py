@@ -33,7 +33,10 @@ class Calibration:
         """A calibration replacing the shipped values named in ``values``."""
         out = []
         for key, v in sorted((values or {}).items()):
-            v = float(v)
+            try:
+                v = float(v)
+            except (TypeError, ValueError):
+                raise SpecError(f"The calibrated value of {key!r} must be a finite number. Got {v!r} instead.") from None
             if not math.isfinite(v):
                 raise SpecError(f"The calibrated value of {key!r} must be a finite number. Got {v!r} instead.")
             if key.startswith(PHENOTYPE_PREFIX):

@@ -45,7 +45,8 @@ class People:
         for name in ("events", "inputs", "initial_state", "ids"):
             value = getattr(self, name)
             if value is not None and len(value) != n:
-                raise ValueError(f"People: {name} has {len(value)} rows for {n} individuals")
+                raise SpecError(f"The '{name}' of People must have one row per individual ({n}). Got {len(value)} "
+                                f"rows instead.")
 
     def __len__(self) -> int:
         return self.parameters.shape[0]

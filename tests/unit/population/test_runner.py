@@ -59,3 +59,10 @@ def test_a_mixture_can_give_the_same_people_before_their_phenotype():
             assert np.all(params[:, i] == obese[i]) and np.all(before[:, i] == healthy[i])
     same = [k for k in range(len(whole.parameters)) if k not in changed]
     np.testing.assert_array_equal(params[:, same], before[:, same])
+
+
+def test_people_with_mismatched_rows_are_refused(core):
+    from pnisim.errors import SpecError
+
+    with pytest.raises(SpecError, match="'events' of People must have one row per individual \\(2\\). Got 1"):
+        People(np.tile(core.parameter_values(), (2, 1)), [[]])
