@@ -51,18 +51,18 @@ def exposures(draw, days: int):
         common["label"] = label
     if kind == "acute_stressor":
         return {"type": kind, **common, "duration": quantity(draw(st.integers(1, 120)), "min", draw(forms)),
-                "intensity": draw(st.floats(0, 5, allow_nan=False))}
+                "intensity": draw(st.floats(0, 3, allow_nan=False))}
     if kind == "lps_bolus":
-        return {"type": kind, **common, "dose": quantity(draw(nice), "ng/kg", draw(forms))}
+        return {"type": kind, **common, "dose": quantity(min(draw(nice), 4.0), "ng/kg", draw(forms))}
     if kind == "lps_infusion":
-        return {"type": kind, **common, "rate": quantity(min(draw(nice), 5.0), "ng/kg/h", draw(forms)),
-                "duration": quantity(draw(st.integers(1, 12)), "h", draw(forms))}
+        return {"type": kind, **common, "rate": quantity(min(draw(nice), 1.0), "ng/kg/h", draw(forms)),
+                "duration": quantity(draw(st.integers(1, 6)), "h", draw(forms))}
     if kind == "dexamethasone":
         return {"type": kind, **common, "dose": quantity(draw(nice), "mg", draw(forms))}
     starts = sorted(draw(st.sets(st.floats(0.5, days - 0.5, allow_nan=False), min_size=1, max_size=4)))
     if draw(st.booleans()):
         starts = [0.0] + starts
-    steps = [{"from_day": d, "level": draw(st.floats(0, 3, allow_nan=False))} for d in starts]
+    steps = [{"from_day": d, "level": draw(st.floats(0, 1, allow_nan=False))} for d in starts]
     out = {"type": "chronic_stress", "schedule": steps}
     if label is not None:
         out["label"] = label
@@ -136,8 +136,8 @@ FIELDS = [
     (("run", "sampling"), "sampling", _bad_floats(0, 14, False).map(_q("d"))),
     (("run", "burn_in"), "burn_in", _bad_floats(0, 365, True).map(_q("d"))),
     (("exposures", 0, "duration"), "duration", _bad_floats(0, 12, False).map(_q("h"))),
-    (("exposures", 0, "intensity"), "intensity", _bad_floats(0, None, True)),
-    (("exposures", 1, "dose"), "dose", _bad_floats(0, 10, False).map(_q("ng/kg"))),
+    (("exposures", 0, "intensity"), "intensity", _bad_floats(0, 3, True)),
+    (("exposures", 1, "dose"), "dose", _bad_floats(0, 4, False).map(_q("ng/kg"))),
     (("exposures", 1, "day"), "day", st.one_of(st.integers(max_value=-1), st.integers(min_value=100_001),
                                                st.floats(allow_nan=True), st.booleans())),
     (("population", "size"), "size", st.one_of(st.integers(max_value=0), st.integers(min_value=10**12 + 1),

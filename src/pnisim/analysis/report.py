@@ -17,6 +17,7 @@ import xarray as xr
 
 from .. import __version__
 from ..disclaimer import DISCLAIMER
+from ..population.envelope import excursions
 from ..model.core import GRADES
 from ..evidence.graph import pathways
 from .curves import ok_individuals
@@ -202,6 +203,23 @@ def _references(model) -> str:
     return f"<ol>{items}</ol>"
 
 
+def _envelope(ds: xr.Dataset) -> str:
+    """Values outside the physiological envelope, per individual and variable (a warning, never clipped)."""
+    found = excursions(ds)
+    if not found:
+        return ("<p>Every output stayed inside its physiological envelope (the widest range a living adult shows; "
+                "table and sources in pnisim/data/envelope/envelope.csv).</p>")
+    rows = "".join(
+        f"<tr><td>{_e(x.individual)}</td><td>{_e(x.variable)}</td><td>{_e(d['first_time'])}</td>"
+        f"<td>{_value(x.extreme)} {_e(x.unit)}</td><td>{x.low:g}-{x.high:g} {_e(x.unit)}</td><td>{x.points}</td></tr>"
+        for x, d in ((x, x.as_dict()) for x in found))
+    return (f'<p class="notice">Warning: {len(found)} output(s) left the physiological envelope (the widest range '
+            "a living adult shows; pnisim/data/envelope/envelope.csv). The model is outside the range it was built "
+            "for; treat these results with caution.</p><table><tr><th>Individual</th><th>Variable</th>"
+            "<th>First outside</th><th>Furthest value</th><th>Envelope</th><th>Samples outside</th></tr>"
+            f"{rows}</table>")
+
+
 def _failed(ds: xr.Dataset) -> str:
     ok = ok_individuals(ds)
     if ok.all():
@@ -304,6 +322,7 @@ def render_report(
         f"<h2>What was run</h2>{_meta(ds, scenario, model)}{_scenario_json(scenario)}"
         f"<h2>Exposures and interventions</h2>{_exposures(scenario)}"
         f"<h2>Summary</h2>{_summary(rows)}{_uncertainty(uncertainty)}"
+        f"<h2>Physiological plausibility</h2>{_envelope(ds)}"
         f"<h2>Figures</h2>{_figures(figures)}"
         f"<h2>Mechanisms that drove this result</h2>{_drivers(ds, scenario, model)}"
         f"<h2>Mechanisms and evidence grades</h2>{_mechanisms(model)}"

@@ -13,6 +13,7 @@ import numpy as np
 import xarray as xr
 
 from ..disclaimer import DISCLAIMER
+from ..population.envelope import excursions
 from .curves import _ids, arm_names, ok_individuals
 from .readouts import COURSE_LABELS, COURSE_VARIABLES, LABELS, LPS_VARIABLES, _field, peak_order, readouts
 
@@ -182,6 +183,7 @@ def summary_dict(ds: xr.Dataset, scenario=None, *, day: int | None = None) -> di
             for i, s, good in zip(ids, np.asarray(ds["status"].values) if "status" in ds else [0] * len(ids), ok)
             if not good
         ],
+        "outside_physiological_range": [e.as_dict() for e in excursions(ds)],
         "rows": [r._asdict() for r in summary_table(ds, scenario, day=day)],
         "readouts": readouts(ds, scenario, day=day),
         "disclaimer": a.get("disclaimer", DISCLAIMER),

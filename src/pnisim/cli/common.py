@@ -7,6 +7,7 @@ import contextlib
 import json
 import math
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from ..disclaimer import DISCLAIMER
-from ..errors import SpecError
+from ..errors import PnisimWarning, SpecError
 
 __all__ = [
-    "DISCLAIMER", "consoles", "user_errors", "load_scenario", "fmt", "progress_bar", "reporter", "print_json",
+    "DISCLAIMER", "consoles", "show_warnings", "user_errors", "load_scenario", "fmt", "progress_bar", "reporter", "print_json",
     "print_disclaimer", "out_option", "overwrite_option", "quiet_option", "json_option",
 ]
 
@@ -32,6 +33,20 @@ def consoles() -> tuple[Console, Console]:
         return Console(stderr=stderr, width=wide, highlight=False)
 
     return make(sys.stdout, False), make(sys.stderr, True)
+
+
+def show_warnings() -> None:
+    """Print pnisim's warnings as one yellow line ``warning: <message>`` on stderr (others as Python prints them)."""
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, PnisimWarning):
+            Console(stderr=True, highlight=False).print(f"warning: {message}", style="yellow", markup=False,
+                                                        soft_wrap=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import typer
 
 from .. import __version__
 from . import calibrate, model, run, sensitivity, trial, validate
-from .common import DISCLAIMER
+from .common import DISCLAIMER, show_warnings
 
 __all__ = ["app", "COMMANDS"]
 
@@ -53,6 +53,7 @@ def _main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """pnisim — research use only, not medical advice."""
+    show_warnings()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -95,6 +95,7 @@ def core(calibrated: bool = True, extra_overrides: dict[str, float] | None = Non
             core_links.clock,
             core_links.adrenal_drive,
             core_links.gland_masses,
+            core_links.secretory_capacity,
             core_links.hpa_gr_links,
             core_links.cytokines_to_hpa,
             core_links.acute_stress_response,
@@ -133,9 +134,11 @@ def whole(calibrated: bool = True) -> Model:
         1.0, "Baker 2013 BIOMD0000000550 default (monostable, healthy); autoimmune phenotype presets raise it", "C")
     for gland in ("glands.K_A", "glands.K_P"):
         overrides[gland] = ParameterOverride(
-            4.0, "pnisim bound: ACTH-dependent adrenal hyperplasia and corticotroph growth reach a few times normal "
-                 "mass; without it a chronic inflammatory drive on the HPA grows the glands (and cortisol) without "
-                 "limit (karin2020.py)", "C", (1.5, 1e7))
+            2.0, "carrying capacity: the adrenal's maximal cortisol output in ACTH-dependent Cushing's disease is 1.8x "
+                 "that of controls (Roelfsema F, Keenan DM, Veldhuis JD, J Clin Endocrinol Metab 2011, PMC3410358) and "
+                 "adrenal volume in major depression 1.4-1.7x (Rubin RT et al. Arch Gen Psychiatry 1995;52:213); "
+                 "without it a chronic drive grows the glands (and cortisol) without limit (karin2020.py)", "C",
+            (1.5, 1e7))
     if calibrated:
         cal = whole_calibration()
         fits = {f["parameter"]: f for f in cal["fits"]}
@@ -229,6 +232,7 @@ FAST_STATES: dict[str, tuple[str, ...]] = {"whole": ("SNS", "VAG", "CORTp", "StA
 #: these integrate the full model (``fast_states = "auto"``).
 FAST_SENSITIVE: dict[str, tuple[str, ...]] = {
     "whole": ("cortisol_serum", "cortisol_saliva", "acth", "gr_nuclear", "mood_drive", "fatigue", "ai_drive",
+              "flare",  # the disease switch reads nuclear GR, and its smooth flare indicator is steep
               "nk_activity"),  # NK cytotoxicity follows cortisol (nk_lymph)
 }
 

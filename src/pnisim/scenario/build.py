@@ -26,6 +26,7 @@ from ..engine.simulate import Event, Solver
 from ..errors import ResourceLimitError
 from ..model.calibration import Calibration
 from ..model.compose import Model
+from ..population.envelope import warn_excursions
 from ..population import Design, People, draw_parameters, run_batch, run_population
 from ..population.runner import Progress
 from . import units as U
@@ -229,6 +230,8 @@ def run_scenario(scenario: Scenario | str | Path, *, progress: Progress | None =
     out.attrs.setdefault("burn_in_failed_individuals", 0)
     out = with_time_coords(out, p)
     out.attrs["failed_individuals"] = int(np.sum(out["status"].values != 0))
+    # the envelope check counts excursions in the attrs (the summary and report list them)
+    out.attrs["outside_envelope"] = len(warn_excursions(out, where=f"scenario {s.name!r}", stacklevel=3))
     report(1.0, "Done")
     return out
 

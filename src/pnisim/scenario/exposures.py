@@ -67,11 +67,19 @@ class AcuteStressor(TimedExposure):
     (grade C; chronic stress instead raises the slow CRH drive of Somvanshi 2020). ``intensity = 1`` is pnisim's
     nominal Trier Social Stress Test (Kirschbaum C et al. 1993 Neuropsychobiology 28:76); its size in cortisol
     is calibrated, the step shape is an assumption. Overlapping stressors add.
+
+    Scale (0-3): 1 is the Trier test, the strongest laboratory stressor (uncontrollable and socially evaluative:
+    Dickerson SS, Kemeny ME 2004 Psychol Bull 130:355), salivary cortisol peaking near 15-20 nmol/L; 3 is the
+    most intense stressor with published cortisol, military survival-training captivity, where evening salivary
+    cortisol reached 27.7 ± 10.9 nmol/L, about 8x baseline and 2-3x a strong Trier peak (Taylor MK et al. 2007
+    Aviat Space Environ Med 78:1143, doi:10.3357/asem.2151.2007).
     """
 
     type: Literal["acute_stressor"] = "acute_stressor"
     duration: Quantity = Field(description="length (> 0, <= 12 h)")
-    intensity: Number = Field(1.0, ge=0, description="added to the acute_stress input while active (dimensionless)")
+    intensity: Number = Field(1.0, ge=0, le=3, description="added to the acute_stress input while active: 1 = a "
+                                                           "Trier Social Stress Test, 3 = survival-training "
+                                                           "captivity, the most intense studied")
 
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "acute_stress input += intensity for the duration (ACTH secretion x (1 + gain*acute_stress))",
@@ -93,14 +101,15 @@ class LpsBolus(TimedExposure):
     """An intravenous endotoxin (LPS) bolus: ``dose`` ng/kg is added to circulating endotoxin ``E``.
 
     Human experimental endotoxemia uses 0.4–4 ng/kg; the innate block is fitted to 2 ng/kg (Windoloski KA et
-    al. 2024). Doses above 10 ng/kg exceed the human challenge range and are refused.
+    al. 2024). 4 ng/kg, the highest bolus given to volunteers (TNF-α peak 5,665 ± 1,910 pg/mL; Eur J Intern Med
+    2000;11:89, PMID 10745152), is the maximum; larger doses are refused.
     """
 
     type: Literal["lps_bolus"] = "lps_bolus"
-    dose: Quantity = Field(description="dose per body mass (> 0, <= 10 ng/kg)")
+    dose: Quantity = Field(description="dose per body mass (> 0, <= 4 ng/kg)")
 
     TARGET: ClassVar[str] = "E"
-    MAX_NG_KG: ClassVar[float] = 10.0
+    MAX_NG_KG: ClassVar[float] = 4.0
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "E += dose (ng/kg) at the given time",
         "evidence_grade": "B",
@@ -120,15 +129,18 @@ class LpsBolus(TimedExposure):
 class LpsInfusion(TimedExposure):
     """A continuous endotoxin infusion: input ``lps_infusion`` = ``rate`` ng/kg/h for ``duration``.
 
-    Graded C: the model's LPS response is fitted to bolus data; infusion responses are extrapolated.
+    Graded C: the model's LPS response is fitted to bolus data; infusion responses are extrapolated. The most
+    intense prolonged protocol given to volunteers is 1 ng/kg/h for 3 h after a 1 ng/kg bolus (Kiers D et al.
+    2017 Sci Rep 7:40149, doi:10.1038/srep40149): rates up to 1 ng/kg/h for up to 6 h are allowed.
     """
 
     type: Literal["lps_infusion"] = "lps_infusion"
-    rate: Quantity = Field(description="infusion rate (> 0, <= 5 ng/kg/h)")
-    duration: Quantity = Field(description="length (> 0)")
+    rate: Quantity = Field(description="infusion rate (> 0, <= 1 ng/kg/h)")
+    duration: Quantity = Field(description="length (> 0, <= 6 h)")
 
     TARGET: ClassVar[str] = "lps_infusion"
-    MAX_RATE: ClassVar[float] = 5.0
+    MAX_RATE: ClassVar[float] = 1.0
+    MAX_HOURS: ClassVar[float] = 6.0
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "lps_infusion input = rate (ng/kg/h) for the duration; infusions add",
         "evidence_grade": "C",
@@ -139,7 +151,7 @@ class LpsInfusion(TimedExposure):
     def check(self, who: str, win: RunWindow) -> None:
         in_range(self.rate, U.RATE_PER_KG, f"The 'rate' of {who}", 0.0, self.MAX_RATE,
                above_hi="it exceeds the human endotoxin challenge range")
-        d = in_range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, None)
+        d = in_range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, self.MAX_HOURS)
         self._check_inside(who, win, self.start_h + d)
 
     def effects(self, win: RunWindow) -> list[Effect]:
@@ -185,7 +197,8 @@ class StressStep(SpecModel):
     """From ``from_day`` on, the chronic stress level is ``level``."""
 
     from_day: Number = Field(ge=0, le=100_000, description="day (may be fractional) the level starts")
-    level: Number = Field(ge=0, description="stress input level (dimensionless, >= 0)")
+    level: Number = Field(ge=0, le=1, description="chronic stressor load, 0-1: 0.5 = family caregiving of a person "
+                                                   "with dementia, 1 = war and displacement (see ChronicStress)")
 
 
 class ChronicStress(SpecModel):
@@ -194,6 +207,14 @@ class ChronicStress(SpecModel):
     ``from_day`` counts days since midnight of day 0, like every other time; ``from_day = 0`` always means the
     start of the run. The level is 0 before the first step. Acute stressors act on top of it through their own
     input (``acute_stress``).
+
+    Scale (0-1), anchored on studied populations: 0.5 is the load of a family caregiver of a person with dementia
+    (depression g = 0.58 and perceived stress g = 0.55 against non-caregivers: Pinquart M, Sörensen S 2003 Psychol
+    Aging 18:250, doi:10.1037/0882-7974.18.2.250; IL-6 rising four times faster over six years: Kiecolt-Glaser JK
+    et al. 2003 PNAS 100:9090, doi:10.1073/pnas.1531903100); 1 is the most severe chronic adversity with
+    published mental-health data, war and displacement (depression and PTSD each about 31 %: Steel Z et al. 2009
+    JAMA 302:537, doi:10.1001/jama.2009.1132). Ongoing stressors raise cortisol only modestly (hair cortisol
+    d = 0.21: Khoury JE et al. 2019 Psychoneuroendocrinology 103:104, doi:10.1016/j.psyneuen.2019.01.009).
     """
 
     type: Literal["chronic_stress"] = "chronic_stress"

@@ -128,7 +128,7 @@ def _with_exposure(kind: str, exposure: dict) -> dict:
 @pytest.mark.parametrize("kind", ["scenario", "trial", "sensitivity"])
 def test_every_kind_words_its_errors_alike(kind):
     bad_dose = {"type": "lps_bolus", "day": 1, "time": "08:00", "dose": "-5 ng/kg"}
-    assert re.search(r"The 'dose' of exposure 'lps_bolus' .*must be a number > 0 ng/kg and <= 10 ng/kg\. "
+    assert re.search(r"The 'dose' of exposure 'lps_bolus' .*must be a number > 0 ng/kg and <= 4 ng/kg\. "
                      r"Got '-5 ng/kg' instead\.", _problem(kind, _with_exposure(kind, bad_dose)))
     typo = {"type": "lps_bolsu", "day": 1, "time": "08:00", "dose": "2 ng/kg"}
     assert re.search(r"The 'type' of exposure 'lps_bolsu' .*must be one of acute_stressor, .*\. Got 'lps_bolsu' "

@@ -124,9 +124,12 @@ autonomic = Module(
 
 def _rates(s):
     sns_drive = 1 + s.g_acute * s.acute_stress + s.g_chronic * s.stress_level
-    # vagal target: the set point, withdrawn by sympathetic excess and by inflammation (log-ratio of TNF)
+    # vagal target: the set point, withdrawn by the central stress command that raises sympathetic activity
+    # (reciprocal control) and by inflammation (log-ratio of TNF); the withdrawals multiply (exp of the linear
+    # terms, equal to them to first order) so that vagal tone stays positive however strong the drive: RMSSD
+    # falls towards, never below, zero. The command, not the SNS state, keeps the target free of fast states.
     tnf_term = s.w_tnf * _log2_ratio(s.TNF, s.tnf_ref)
-    vag_target = (1 + s.vagal_set + s.vagal_boost) * (1 - s.w_sv * (s.SNS - 1)) - tnf_term
+    vag_target = (1 + s.vagal_set + s.vagal_boost) * sp.exp(-s.w_sv * (sns_drive - 1) - tnf_term)
     yield Rate("SNS", (sns_drive - s.SNS) / s.tau_s, "pnisim A1", "first-order approach to the stress drive")
     yield Rate("VAG", (vag_target - s.VAG) / s.tau_v, "pnisim A2", "reciprocal control; inflammation lowers HRV")
     yield Rate("SNSi", (s.SNS - s.SNSi) / s.tau_imm, "pnisim A3", "lagged sympathetic signal at immune cells")

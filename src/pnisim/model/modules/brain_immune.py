@@ -105,6 +105,7 @@ brain_immune = Module(
         State("SICK", "1", SICK_REST, "sickness behaviour: fatigue, anhedonia, social withdrawal (0-1)"),
         State("TNFh", "pg/mL", TNF_REST, "TNF-α signal as the hypothalamus receives it (brain-endothelial COX-2 / "
                                          "PGE2 relay), in plasma-TNF units"),
+        State("TNFa", "pg/mL", TNF_REST, "the level of TNF-α the HPA axis has adapted to (a running mean over days)"),
     ),
     parameters=table(DESIGN, "C", [
         ("tnf_rest", TNF_REST, "pg/mL", "resting TNF-α",
@@ -142,6 +143,13 @@ brain_immune = Module(
         ("tau_h", 1.0, "h", "lag of the hypothalamic cytokine signal: circulating TNF-α induces COX-2 in brain "
          "endothelium and PGE2 then excites CRH neurons, over 1-3 h (Rivest 2001)", {"bounds": (0.1, 4.0),
          "source": "Rivest S. Psychoneuroendocrinology 2001;26:761, doi:10.1016/S0306-4530(01)00064-6"}),
+        ("tau_adapt", 72.0, "h", "time over which the HPA axis adapts to a sustained TNF-α level (days: HPA responses "
+         "to cytokines blunt with repeated endotoxin within days, de Vos 2009)", {"bounds": (12.0, 720.0), "grade": "D",
+         "source": "pnisim choice; direction: de Vos AF et al. J Immunol 2009;183:533-542"}),
+        ("f_adapt", 0.9, "1", "fraction (log scale) of a sustained TNF-α rise the HPA axis adapts away: chronic "
+         "inflammation leaves cortisol about normal, inadequately low for the inflammation (untreated early RA: "
+         "Straub 2002), while an acute rise drives ACTH and cortisol in full", {"bounds": (0.0, 1.0), "grade": "C",
+         "source": "Straub RH et al. Arthritis Rheum 2002;46:654-662 (doi:10.1002/art.10177); size pnisim's"}),
         ("w_mood_sick", 0.5, "1", "mood drive per unit logit rise of sickness behaviour",
          {"bounds": (0.0, 2.0), "grade": "D", "source": MOOD}),
         ("w_5ht", 8.0, "1", "mood drive per unit -ln serotonin (logit)",
@@ -158,14 +166,22 @@ brain_immune = Module(
         Observable("kyn_trp_ratio", "umol/mmol", lambda s: s.KTR, "plasma kynurenine/tryptophan ratio"),
         Observable("serotonin", "1", lambda s: s.SER, "serotonin availability relative to rest"),
         Observable("dopamine", "1", lambda s: s.DA, "dopamine availability relative to rest"),
-        Observable("tnf_hypothalamic", "pg/mL", lambda s: s.TNFh,
-                   "TNF-α signal reaching the hypothalamus (drives CRH, ACTH and adrenal StAR in the whole model)"),
+        Observable("tnf_hypothalamic", "pg/mL", lambda s: hpa_tnf_signal(s),
+                   "TNF-α signal driving CRH, ACTH and adrenal StAR in the whole model: the relayed signal relative to "
+                   "the level the axis has adapted to"),
         Observable("fatigue", "1", lambda s: s.SICK, "sickness behaviour (fatigue, anhedonia, withdrawal), 0-1"),
         Observable("mood_drive", "logit", lambda s: _mood_drive(s),
                    "inflammation-driven depressive drive for the psyche module (0 at rest)"),
     ),
     equations=lambda s: _rates(s),
 )
+
+
+def hpa_tnf_signal(s):
+    """The TNF-α signal the HPA axis responds to (pg/mL): the relayed signal ``TNFh`` divided by the adapted level's
+    fold over rest raised to ``f_adapt``. Equal to TNFh at rest and for a few hours after an acute rise; a rise
+    sustained for weeks keeps only the fraction 1 - f_adapt of its log-fold."""
+    return s.TNFh * (s.tnf_rest / s.TNFa) ** s.f_adapt
 
 
 def _logit(p):
@@ -194,6 +210,7 @@ def _rates(s):
     yield Rate("DA", (da_target - s.DA) / s.tau_da, "pnisim B4", "cytokine-driven dopamine loss (Felger & Miller 2012)")
     yield Rate("SICK", (sick_target - s.SICK) / s.tau_sick, "pnisim B5", "sickness behaviour (Dantzer 2008)")
     yield Rate("TNFh", (s.TNF - s.TNFh) / s.tau_h, "pnisim B6", "cytokine signal relayed to the hypothalamus (Rivest 2001)")
+    yield Rate("TNFa", (s.TNF - s.TNFa) / s.tau_adapt, "pnisim B7", "the level the HPA axis has adapted to (Straub 2002)")
 
 
 def model() -> Model:

@@ -112,6 +112,39 @@ gland_masses = Coupling(
     },
 )
 
+DORIN = ("Dorin RI, Qiao Z, Qualls CR, Urban FK. Estimation of maximal cortisol secretion rate in healthy humans. "
+         "J Clin Endocrinol Metab 2012;97:1285-1293 (PMID 22337905)")
+
+secretory_capacity = Coupling(
+    name="secretory_capacity",
+    description="the glands' finite secretory capacity: adrenal cortisol secretion approaches a maximal rate "
+                "proportional to adrenal mass (ACTH drives secretion along a saturating dose-response, Keenan 2004), "
+                "pituitary ACTH secretion a maximum proportional to corticotroph mass, and the cytokine drive of CRH "
+                "a ceiling, so that no drive, however strong, takes cortisol or ACTH beyond what a human adrenal and "
+                "pituitary can make",
+    citation=DORIN + "; Keenan DM, Roelfsema F, Veldhuis JD. Am J Physiol Endocrinol Metab 2004;287:E652-E661",
+    grade="B",
+    parameters=table(DORIN, "B", [
+        ("csr_max", 1584.0, "nmol/L/h", "maximal cortisol secretion rate of a normal adrenal (0.44 ± 0.13 nmol/L/s "
+         "under 250 µg cosyntropin, 21 healthy adults); sustained serum cortisol cannot exceed adrenal mass x "
+         "csr_max / k_cort (about 1,600 nmol/L at normal mass)", {"bounds": (500.0, 5000.0)}),
+        ("acth_max", 2000.0, "pg/mL", "plasma ACTH a corticotroph mass of normal size sustains without feedback "
+         "(untreated primary adrenal insufficiency: above 500, at most about 2,000 pg/mL)",
+         {"bounds": (200.0, 10000.0), "grade": "C",
+          "source": "Bornstein SR et al. J Clin Endocrinol Metab 2016;101:364-389 (adrenal insufficiency guideline)"}),
+        ("K_crh_tnf", 40.0, "pg/mL", "TNF-α above which its drive of CRH stops rising (the drive's ceiling is the "
+         "linear drive at this TNF-α), taken equal to TNF's half-effect on ACTH and StAR (Somvanshi 2020 Km_tnf3)",
+         {"bounds": (5.0, 1000.0), "grade": "C", "source": SOMVANSHI}),
+    ]),
+    binds={
+        # cortisol secretion is V_cort x StARp and StARp follows production / k_starp, so a production ceiling of
+        # A x csr_max x k_starp / V_cort caps the secretion rate at A x csr_max
+        "hpa.starp_saturation": lambda s: s.hpa__V_cort * UG_DL_TO_NMOL_L / (s.A * s.csr_max * s.hpa__k_starp),
+        "hpa.acth_saturation": lambda s: s.readouts__acth_scale / (s.P * s.acth_max * s.hpa__k_acth),
+        "hpa.crh_tnf_saturation": lambda s: 1 / (s.hpa__V_crh * s.K_crh_tnf),
+    },
+)
+
 cytokines_to_hpa = Coupling(
     name="cytokines_to_hpa",
     description="TNF-α drives CRH, ACTH and adrenal StAR and impairs GR translocation; IL-6 damps the adrenal effect",

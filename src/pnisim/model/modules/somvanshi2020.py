@@ -106,9 +106,27 @@ hpa = Module(
         Port("acth_boost", "1", 0.0, "extra pituitary drive, ACTH secretion x (1 + boost) (acute stressors)"),
         Port("stress_level", "1", lambda s: s.stress, "stress acting on the CRH drive (default: the stress input; "
              "a psyche layer binds its perceived stress here)"),
+        Port("crh_tnf_saturation", "1", 0.0, "1 / ceiling of the TNF-α drive of CRH, V_crh·TNF (0: the paper's "
+             "linear drive)"),
+        Port("acth_saturation", "h/a.u.", 0.0, "1 / maximal pituitary ACTH secretion rate (0: no ceiling, as published)"),
+        Port("starp_saturation", "h/a.u.", 0.0, "1 / maximal adrenal StAR production rate (0: no ceiling, as published)"),
     ),
     equations=lambda s: _hpa_rates(s),
 )
+
+
+#: Steepness of the secretory ceilings (:func:`capped`): 4 keeps a rate within 0.2 % of its uncapped value up to a
+#: third of the ceiling, so the published dynamics are unchanged in the range the model was fitted in.
+CEILING_STEEPNESS = 4
+
+
+def capped(rate, saturation):
+    """``rate`` under a smooth ceiling ``1 / saturation``: rate / (1 + (saturation * rate)^n)^(1/n), n = 4.
+
+    Equal to ``rate`` when ``saturation`` is 0 (the published model); never above the ceiling however strong the
+    drive (a gland's finite secretory capacity)."""
+    n = CEILING_STEEPNESS
+    return rate / (1 + (saturation * rate) ** n) ** sp.Rational(1, n)
 
 
 def _hpa_rates(s):
@@ -118,19 +136,19 @@ def _hpa_rates(s):
     cir2 = (4 - s.cir) * s.Ki_GR / (s.Ki_GR + s.GR)  # adrenal peripheral clock, GR-gated
     inh = Ki_GR1**n1 / (Ki_GR1**n1 + s.GR**n1)     # GR negative feedback on CRH and ACTH
     hT = hill(s.TNF, s.Km_tnf3, 2)                 # n2 = 2
-    yield Rate("CRH", s.K_strs * (1 + s.stress_level) * inh * drive * (1 + s.V_crh * s.TNF) - s.k_crh * s.CRH, "dy(1)")
-    yield Rate(
-        "ACTH",
-        s.pituitary_gain * (1 + s.acth_boost) * s.V_acth1 * s.CRH * inh * (1 + s.V_acth2 * hT) - s.k_acth * s.ACTH,
-        "dy(2)",
-    )
+    tnf_crh = capped(s.V_crh * s.TNF, s.crh_tnf_saturation)
+    yield Rate("CRH", s.K_strs * (1 + s.stress_level) * inh * drive * (1 + tnf_crh) - s.k_crh * s.CRH, "dy(1)",
+               "pnisim: the TNF drive may saturate (crh_tnf_saturation; 0 = published)")
+    acth_secretion = s.pituitary_gain * (1 + s.acth_boost) * s.V_acth1 * s.CRH * inh * (1 + s.V_acth2 * hT)
+    yield Rate("ACTH", capped(acth_secretion, s.acth_saturation) - s.k_acth * s.ACTH, "dy(2)",
+               "pnisim: secretion under a ceiling (acth_saturation; 0 = published)")
+    starp_production = (s.adrenal_gain * (1 + s.adrenal_boost) * s.V_starp1 * s.ACTH * cir2
+                        * (1 + s.V_starp2 * hT * s.Kil6 / (s.Kil6 + s.IL6)))
     yield Rate(
         "StARp",
-        s.adrenal_gain * (1 + s.adrenal_boost) * s.V_starp1 * s.ACTH * cir2
-        * (1 + s.V_starp2 * hT * s.Kil6 / (s.Kil6 + s.IL6))
-        - s.k_starp * s.StARp,
+        capped(starp_production, s.starp_saturation) - s.k_starp * s.StARp,
         "dy(3)",
-        "s0 = 1 (adrenal connected)",
+        "s0 = 1 (adrenal connected); pnisim: production under a ceiling (starp_saturation; 0 = published)",
     )
     yield Rate("CORT", s.V_cort * s.StARp - s.k_cort * s.CORT, "dy(4)")
     yield Rate("Dex1", s.dex_infusion - s.k_dex1 * s.Dex1, "dy(5)")

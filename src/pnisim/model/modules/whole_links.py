@@ -77,6 +77,13 @@ low_grade_inflammation = Coupling(
         ("sleep_gain", 0.15, "1 per h/night", "fractional rise of the resting cytokine set points per h/night of "
          "weekly sleep deficit (two hours short a night: about +30 %, Vgontzas 2004)",
          {"bounds": (0.0, 1.0), "cv": 0.4, "grade": "C"}),
+        ("excess_max", 1.0, "1", "ceiling of the fractional rise of the resting cytokine set points from "
+         "sympathetic drive and lost sleep together (at most a doubling): the largest such effects measured are "
+         "five nights of 4 h sleep (CRP 145 % of baseline, van Leeuwen 2009) and a week of 6-h nights (IL-6 "
+         "+0.8 pg/mL, Vgontzas 2004); without an acute illness CRP stays in the low-grade range below 10 mg/L "
+         "(Pearson 2003)", {"bounds": (0.25, 10.0), "grade": "C",
+          "source": "van Leeuwen WM et al. PLoS One 2009;4:e4589 (doi:10.1371/journal.pone.0004589); Pearson TA et "
+                    "al. Circulation 2003;107:499-511; size pnisim's"}),
         ("autoimmune_gain", 6.0, "1", "fractional rise of the resting cytokine set points at full autoimmune disease "
          "activity (an RA flare: CRP in the tens of mg/L)", {"bounds": (0.0, 20.0), "grade": "C"}),
         ("K_flare", 0.2, "1", "Baker p at half of that rise (between remission 0.025 and flare 0.39)",
@@ -88,8 +95,8 @@ low_grade_inflammation = Coupling(
           "source": "van der Poll T et al. J Clin Invest 1996;97:713-719 (direction); size "
                     "assumed equal to the pro-inflammatory gain"}),
     ]),
-    binds={"innate.basal_gain": lambda s: (1 + s.gain * (s.SNSi - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1))
-           * (1 + s.autoimmune_gain * _activity_excess(s)) * treatment_factor(s),
+    binds={"innate.basal_gain": lambda s: (1 + _low_grade_excess(s)) * (1 + s.autoimmune_gain * _activity_excess(s))
+           * treatment_factor(s),
            "innate.il10_gain": lambda s: 1 + s.gain_il10 * (s.SNSi - 1),
            # adrenaline from an acute stressor: adipocyte IL-6, TNF-α unchanged (autonomic.py, Mohamed-Ali 2000)
            "innate.il6_set_gain": lambda s: 1 + s.BIL6},
@@ -109,6 +116,15 @@ sleep_links = Coupling(
         "psyche.sleep_deficit": lambda s: s.SD,
     },
 )
+
+
+def _low_grade_excess(s):
+    """Fractional rise of the resting cytokine set points from sympathetic drive and a sleep deficit, under the
+    smooth ceiling ``excess_max`` (unchanged within 0.2 % up to a third of it)."""
+    from .somvanshi2020 import capped
+
+    raw = (1 + s.gain * (s.SNSi - 1)) * (1 + s.sleep_gain * _softplus(s.SD, 0.1)) - 1
+    return capped(raw, 1 / s.excess_max)
 
 
 def _softplus(x, w):
@@ -287,14 +303,16 @@ gut_brain_links = Coupling(
 
 cytokines_to_hpa_central = Coupling(
     name="cytokines_to_hpa_central",
-    description="TNF-α drives CRH, ACTH and adrenal StAR through the hypothalamic relay (1-h lag) and impairs GR "
+    description="TNF-α drives CRH, ACTH and adrenal StAR through the hypothalamic relay (1-h lag), relative to the "
+                "level the axis has adapted to over days (a sustained rise loses most of its drive), and impairs GR "
                 "translocation directly; IL-6 damps the adrenal effect. Replaces the core's instantaneous "
                 "cytokines_to_hpa: with ACTH's measured 20-min half-life, the instantaneous drive made ACTH peak "
                 "20 min after TNF after LPS instead of about an hour after IL-6 (Somvanshi 2020 reference order)",
-    citation="Somvanshi 2020 couplings; lag after Rivest S. Psychoneuroendocrinology 2001;26:761",
+    citation="Somvanshi 2020 couplings; lag after Rivest S. Psychoneuroendocrinology 2001;26:761; adaptation after "
+             "Straub RH et al. Arthritis Rheum 2002;46:654",
     grade="C",
     binds={
-        "hpa.TNF": lambda s: s.TNFh,
+        "hpa.TNF": lambda s: brain_immune.hpa_tnf_signal(_Within(s, "brain_immune")),
         "hpa.IL6": lambda s: s.IL6,
         "gr.TNF": lambda s: s.TNF,
     },
