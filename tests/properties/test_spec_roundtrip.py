@@ -135,7 +135,7 @@ FIELDS = [
     (("run", "duration"), "duration", _bad_floats(0, 100 * 365.25, False).map(_q("d"))),
     (("run", "sampling"), "sampling", _bad_floats(0, 14, False).map(_q("d"))),
     (("run", "burn_in"), "burn_in", _bad_floats(0, 365, True).map(_q("d"))),
-    (("exposures", 0, "duration"), "duration", _bad_floats(0, 12, False).map(_q("h"))),
+    (("exposures", 0, "duration"), "duration", _bad_floats(0, 2, False).map(_q("h"))),
     (("exposures", 0, "intensity"), "intensity", _bad_floats(0, 3, True)),
     (("exposures", 1, "dose"), "dose", _bad_floats(0, 4, False).map(_q("ng/kg"))),
     (("exposures", 1, "day"), "day", st.one_of(st.integers(max_value=-1), st.integers(min_value=100_001),

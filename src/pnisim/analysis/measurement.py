@@ -103,7 +103,9 @@ _ENTRIES = (
            "C", description="serum cortisol immunoassay"),
     _assay("cortisol_saliva", "nmol/L", 0.08, 0.19,
            f"salivary cortisol EIA (e.g. Salimetrics: sensitivity 0.007 µg/dL = 0.19 nmol/L, inter-assay CV "
-           f"4-11 %); {KIT}", "C", description="salivary cortisol enzyme immunoassay"),
+           f"4-11 %); {KIT}. Within-person day-to-day CV 34 % at a fixed clock time (8 samples over 25 days: "
+           "Clin Biochem 2011;44:665-668, doi:10.1016/j.clinbiochem.2011.02.003)", "C", biological_cv=0.34,
+           description="salivary cortisol enzyme immunoassay"),
     _assay("acth", "pg/mL", 0.06, 1.0,
            f"ACTH immunoassay (e.g. Roche Elecsys ACTH: LoD ~1 pg/mL, CV ~5 %); {KIT}", "C"),
     _assay("crp", "mg/L", 0.05, 0.15,
@@ -111,9 +113,13 @@ _ENTRIES = (
            "CV 42 %: Macy EM, Hayes TE, Tracy RP. Clin Chem 1997;43:52-58, doi:10.1093/clinchem/43.1.52",
            "B", biological_cv=0.42, description="high-sensitivity C-reactive protein"),
     _assay("il6", "pg/mL", 0.12, 0.1,
-           f"high-sensitivity IL-6 ELISA (inter-assay CV 5-15 %, sensitivity ~0.1 pg/mL); {KIT}", "C"),
+           f"high-sensitivity IL-6 ELISA (inter-assay CV 5-15 %, sensitivity ~0.1 pg/mL); {KIT}. Within-person "
+           "CV over a month 27 % (26-31 % at 6 and 12 months; Knudsen LS et al. Biomarkers 2008;13:59-78, "
+           "doi:10.1080/13547500701615017)", "C", biological_cv=0.27),
     _assay("tnf", "pg/mL", 0.12, 0.2,
-           f"high-sensitivity TNF-α ELISA (inter-assay CV 5-15 %, sensitivity ~0.2 pg/mL); {KIT}", "C"),
+           f"high-sensitivity TNF-α ELISA (inter-assay CV 5-15 %, sensitivity ~0.2 pg/mL); {KIT}. Within-person "
+           "CV 11-20 %, here 15 % (Aziz N et al. BMC Immunol 2019;20:33, doi:10.1186/s12865-019-0313-0)", "C",
+           biological_cv=0.15),
     _assay("il10", "pg/mL", 0.12, 0.2,
            f"high-sensitivity IL-10 ELISA (inter-assay CV 5-15 %, sensitivity ~0.2 pg/mL); {KIT}", "C"),
     _assay("nk_activity", "1", 0.15, 0.02,
@@ -121,7 +127,10 @@ _ENTRIES = (
            "and a floor of 2 % of resting lysis are pnisim assumptions, not yet calibrated", "D", upper=5.0),
     _assay("rmssd", "ms", 0.10, 0.0,
            "short-term HRV recording and artefact correction: 10 % error is a pnisim assumption, not yet "
-           "calibrated", "D", description="root mean square of successive R-R differences"),
+           "calibrated. Within-person day-to-day CV 25 %: above the 21 % of two recordings 20-30 min apart (J Hum "
+           "Kinet 2016, doi:10.1515/hukin-2015-0146), consistent with ICCs of 0.5-0.6 over months (Uhlig S et al. "
+           "Biol Psychol 2020;154:107905)", "D", biological_cv=0.25,
+           description="root mean square of successive R-R differences"),
     _scale("phq9", "score 0-27", 27.0, sem_from_retest(3.52, 0.84),
            "test-retest r = 0.84 (Kroenke K, Spitzer RL, Williams JBW. J Gen Intern Med 2001;16:606-613, "
            "doi:10.1046/j.1525-1497.2001.016009606.x) with general-population SD 3.52 (Kocalevent RD et al. Gen "

@@ -40,6 +40,7 @@ class ParameterOverride:
     grade: str
     bounds: tuple[float, float] | None = None
     cv: float | None = None
+    sd: float | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,7 @@ def _compose(name, title, modules, couplings, *, time_unit, overrides, observabl
                 grade=o.grade,  # type: ignore[arg-type]
                 bounds=o.bounds if o.bounds is not None else p.bounds,
                 cv=o.cv if o.cv is not None else p.cv,
+                sd=o.sd if o.sd is not None else p.sd,
             )
         params.append(ParameterEntry(q, owner, p, _param_symbol(owner, p.name)))
 

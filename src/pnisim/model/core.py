@@ -89,7 +89,9 @@ class Parameter:
     """A constant of the model, with its unit, plausible bounds, between-person variability and provenance.
 
     ``cv`` is the between-person coefficient of variation (log-normal) used by virtual populations; 0 means
-    the parameter is treated as fixed across people. ``source`` names where the value comes from ("Table 2",
+    the parameter is treated as fixed across people. ``sd`` is the between-person standard deviation of a trait
+    on an additive scale (a logit shift, a set-point offset), drawn normal around the value; a parameter varies by
+    one or the other, not both. ``source`` names where the value comes from ("Table 2",
     "authors' code", "fitted here to Carroll 2007"); ``grade`` is the evidence grade of the value.
     """
 
@@ -101,6 +103,7 @@ class Parameter:
     description: str = ""
     bounds: tuple[float, float] | None = None
     cv: float = 0.0
+    sd: float = 0.0
 
     def __post_init__(self) -> None:
         _check_identifier("parameter", self.name)
@@ -112,8 +115,11 @@ class Parameter:
             raise ModelDefinitionError(
                 f"The value {self.value} of parameter {self.name!r} lies outside its bounds [{lo}, {hi}]."
             )
-        if self.cv < 0:
-            raise ModelDefinitionError(f"The cv of parameter {self.name!r} must be >= 0.")
+        if self.cv < 0 or self.sd < 0:
+            raise ModelDefinitionError(f"The cv and sd of parameter {self.name!r} must be >= 0.")
+        if self.cv > 0 and self.sd > 0:
+            raise ModelDefinitionError(f"Parameter {self.name!r} must vary by cv (log-normal) or by sd (normal), "
+                                       "not both.")
 
     @property
     def resolved_bounds(self) -> tuple[float, float]:

@@ -42,7 +42,7 @@ def describe_model(model: Model) -> dict:
         ],
         "parameters": [
             {"name": p.name, "value": p.parameter.value, "unit": p.parameter.unit,
-             "bounds": list(p.parameter.resolved_bounds), "cv": p.parameter.cv, "source": p.parameter.source,
+             "bounds": list(p.parameter.resolved_bounds), "cv": p.parameter.cv, "sd": p.parameter.sd, "source": p.parameter.source,
              "grade": p.parameter.grade, "description": p.parameter.description}
             for p in model.parameters
         ],

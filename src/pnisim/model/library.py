@@ -163,7 +163,7 @@ def whole(calibrated: bool = True) -> Model:
          whole_links.vagal_reflex, whole_links.il6_to_liver, whole_links.appraisal_drives_physiology,
          whole_links.low_grade_inflammation, whole_links.sleep_links, whole_links.infection_links,
          whole_links.drug_actions, whole_links.treatment_actions, whole_links.autoimmunity_links,
-         whole_links.gut_brain_links],
+         whole_links.gut_brain_links, whole_links.monocyte_tolerance],
         time_unit="h",
         overrides=overrides,
         observables=core_links.observables(),

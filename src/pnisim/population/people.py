@@ -3,7 +3,8 @@
 * **A person** is the model's parameter vector with a phenotype preset's values written over it
   (:func:`person_values`).
 * **Variability.** Each parameter with a coefficient of variation ``cv`` varies log-normally around the person's
-  value (median = value, σ = √log(1 + cv²)), clipped to its bounds. Named pairs may be correlated on the log
+  value (median = value, σ = √log(1 + cv²)); each additive trait with a standard deviation ``sd`` (a logit shift,
+  a set-point offset) varies normally around it; both are clipped to the parameter's bounds. Named pairs may be correlated on the log
   scale (a Gaussian copula: the standard-normal draws are multiplied by the Cholesky factor of the correlation
   matrix before scaling).
 * **A mixture** of phenotypes gives each candidate a seeded phenotype, then that phenotype's person with
@@ -69,10 +70,12 @@ def person_values(model: Model, preset: Mapping[str, float] | None = None) -> np
 
 def draw_correlated(model: Model, person: np.ndarray, size: int, rng: np.random.Generator,
                     correlations: dict[tuple[str, str], float] | None = None) -> np.ndarray:
-    """N×P parameters: log-normal variability (each parameter's cv) with optional log-scale correlations."""
+    """N×P parameters: log-normal variability (each parameter's cv) and normal variability of additive traits
+    (each parameter's sd), with optional correlations of the standard-normal draws."""
     person = np.asarray(person, dtype=float)
     cv = np.array([p.parameter.cv for p in model.parameters], dtype=float)
-    idx = np.flatnonzero(cv > 0)
+    sd = np.array([p.parameter.sd for p in model.parameters], dtype=float)
+    idx = np.flatnonzero((cv > 0) | (sd > 0))
     z = rng.standard_normal((size, idx.size))
     if correlations:
         pos = {int(i): k for k, i in enumerate(idx)}
@@ -82,7 +85,7 @@ def draw_correlated(model: Model, person: np.ndarray, size: int, rng: np.random.
             if ia not in pos or ib not in pos:
                 name = a if ia not in pos else b
                 raise SpecError(f"The correlation ({a}, {b}) must be between parameters that vary between people "
-                                f"(cv > 0). Got {name!r}, whose cv is 0, instead.")
+                                f"(cv or sd > 0). Got {name!r}, whose cv and sd are 0, instead.")
             if not (math.isfinite(r) and -1 < r < 1):
                 raise SpecError(f"The correlation ({a}, {b}) must lie strictly between -1 and 1. Got {r!r} instead.")
             corr[pos[ia], pos[ib]] = corr[pos[ib], pos[ia]] = r
@@ -93,7 +96,10 @@ def draw_correlated(model: Model, person: np.ndarray, size: int, rng: np.random.
                             "instead.") from None
         z = z @ chol.T
     out = np.tile(person, (size, 1))
-    out[:, idx] = person[idx] * np.exp(z * np.sqrt(np.log1p(cv[idx] ** 2)))
+    ratio = cv[idx] > 0
+    log_normal, normal = idx[ratio], idx[~ratio]
+    out[:, log_normal] = person[log_normal] * np.exp(z[:, ratio] * np.sqrt(np.log1p(cv[log_normal] ** 2)))
+    out[:, normal] = person[normal] + z[:, ~ratio] * sd[normal]
     bounds = np.array([p.parameter.resolved_bounds for p in model.parameters], dtype=float)
     has = bounds[:, 0] < bounds[:, 1]
     out[:, has] = np.clip(out[:, has], bounds[has, 0], bounds[has, 1])

@@ -72,15 +72,18 @@ class AcuteStressor(TimedExposure):
     Dickerson SS, Kemeny ME 2004 Psychol Bull 130:355), salivary cortisol peaking near 15-20 nmol/L; 3 is the
     most intense stressor with published cortisol, military survival-training captivity, where evening salivary
     cortisol reached 27.7 ± 10.9 nmol/L, about 8x baseline and 2-3x a strong Trier peak (Taylor MK et al. 2007
-    Aviat Space Environ Med 78:1143, doi:10.3357/asem.2151.2007).
+    Aviat Space Environ Med 78:1143, doi:10.3357/asem.2151.2007). A stressor lasts at most 2 h: the fitted
+    adrenal drive of a 15-minute Trier test does not habituate, so a longer one would drive the adrenal towards
+    its ceiling; sustained adversity is ``chronic_stress``.
     """
 
     type: Literal["acute_stressor"] = "acute_stressor"
-    duration: Quantity = Field(description="length (> 0, <= 12 h)")
+    duration: Quantity = Field(description="length (> 0, <= 2 h); longer adversity is chronic stress")
     intensity: Number = Field(1.0, ge=0, le=3, description="added to the acute_stress input while active: 1 = a "
                                                            "Trier Social Stress Test, 3 = survival-training "
                                                            "captivity, the most intense studied")
 
+    MAX_HOURS: ClassVar[float] = 2.0
     METADATA: ClassVar[dict[str, Any]] = {
         "mechanism": "acute_stress input += intensity for the duration (ACTH secretion x (1 + gain*acute_stress))",
         "evidence_grade": "C",
@@ -89,7 +92,8 @@ class AcuteStressor(TimedExposure):
     }
 
     def check(self, who: str, win: RunWindow) -> None:
-        d = in_range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, 12.0)
+        d = in_range(self.duration, U.TIME, f"The 'duration' of {who}", 0.0, self.MAX_HOURS,
+                     above_hi="an acute stressor lasts minutes to an hour or two; use chronic_stress for longer")
         self._check_inside(who, win, self.start_h + d)
 
     def effects(self, win: RunWindow) -> list[Effect]:

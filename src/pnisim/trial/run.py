@@ -4,7 +4,8 @@
    mixture (seeded draw) and, with ``variability``, log-normal between-person parameters (each parameter's cv,
    :func:`pnisim.population.draw_mixture`).
 2. **Baseline.** Every candidate is settled for ``burn_in`` without exposures; the baseline visit is measured
-   with the assay / questionnaire error of :mod:`pnisim.analysis.measurement` when ``measurement_error``.
+   with the assay / questionnaire error of :mod:`pnisim.analysis.measurement` when ``measurement_error``, and
+   each biomarker's within-person day-to-day variation when ``biological_variation`` (both on by default).
 3. **Inclusion** on the measured baseline; too few passing candidates is an error that says how many passed.
 4. **Randomisation**: the first ``per_arm x arms`` passing candidates in a seeded random order, allocated in
    equal shares (permuted blocks of one full set of arms).
@@ -96,8 +97,8 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None, solver: Solv
     y0 = np.stack([base[s].values[:, -1] for s in model.state_names], axis=1)
     ok = base["status"].values == 0
     screened = base[[o for o in model.observable_names]].isel(time=[-1])
-    measured = measure(screened, rng, names=[c.observable for c in spec.inclusion
-                                             if c.observable in MEASUREMENTS]) if spec.measurement_error else screened
+    measured = measure(screened, rng, names=[c.observable for c in spec.inclusion if c.observable in MEASUREMENTS],
+                       biological=spec.biological_variation) if spec.measurement_error else screened
     # plausibility and selection to a target baseline distribution (Allen 2016), on the true baseline
     truth = {o: screened[o].values[:, 0] for o in model.observable_names}
     ok &= plausible(truth, spec.population.plausible)
@@ -173,7 +174,8 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None, solver: Solv
     true = {f"{v}_true": data[v] for v in keep}
     if spec.measurement_error:
         names = [v for v in keep if v in MEASUREMENTS]
-        noisy = measure(data.rename({"participant": "individual", "visit_time": "time"}), rng, names=names)
+        noisy = measure(data.rename({"participant": "individual", "visit_time": "time"}), rng, names=names,
+                        biological=spec.biological_variation)
         data = noisy.rename({"individual": "participant", "time": "visit_time"})
     data = data.assign(true)
     if spec.dropout is not None:  # visits after a participant left are missing

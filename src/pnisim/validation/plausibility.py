@@ -28,7 +28,7 @@ __all__ = ["STRONGEST", "intervention_settings", "battery_scenario", "run_batter
 #: The maxima are the scales' upper ends (see each exposure's docstring for the population that anchors it).
 STRONGEST: dict[str, dict] = {
     "chronic_stress": {"schedule": [{"from_day": 0, "level": 1.0}]},
-    "acute_stressor": {"day": 1, "time": "09:00", "duration": "12 h", "intensity": 3.0},
+    "acute_stressor": {"day": 1, "time": "09:00", "duration": "2 h", "intensity": 3.0},
     "lps_bolus": {"day": 1, "time": "08:00", "dose": "4 ng/kg"},
     "lps_infusion": {"day": 1, "time": "08:00", "rate": "1 ng/kg/h", "duration": "6 h"},
     "dexamethasone": {"day": 1, "time": "23:00", "dose": "20 mg"},

@@ -23,7 +23,7 @@ SLEEP = FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.2, "lin")
 
 @pytest.fixture(scope="module")
 def fit():
-    return grid_fit(EffectProblem("sleep", [SLEEP], ["sleep_crp"], scale=0.4), n=5)
+    return grid_fit(EffectProblem("sleep", [SLEEP], ["sleep_crp"], scale=1.0), n=5)
 
 
 def test_grid_fit_converges_inside_the_range_with_a_credible_interval(fit):

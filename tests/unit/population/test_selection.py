@@ -25,7 +25,7 @@ def test_lognormal_variability_has_the_parameters_cv_and_requested_correlation()
 def test_bad_correlations_are_refused():
     model = get_model("whole")
     rng = np.random.default_rng(0)
-    with pytest.raises(SpecError, match="cv is 0"):
+    with pytest.raises(SpecError, match="cv and sd are 0"):
         draw_correlated(model, model.parameter_values(), 10, rng, {("innate.w6", "innate.k6"): 0.5})
     with pytest.raises(SpecError, match="strictly between -1 and 1"):
         draw_correlated(model, model.parameter_values(), 10, rng, {("innate.w6", "innate.wTNF"): 1.5})
@@ -48,3 +48,21 @@ def test_plausibility_filter():
     mask = plausible({"crp": np.array([0.5, 50.0, np.nan]), "il6": np.array([1.0, 1.0, 1.0])},
                      {"crp": (0.05, 20.0), "il6": (0.1, 100.0)})
     assert mask.tolist() == [True, False, False]
+
+
+def test_additive_traits_vary_normally_with_their_sd():
+    model = get_model("whole")
+    i = model.parameter_index("psyche.dep_set")
+    sd = model.parameters[i].parameter.sd
+    assert sd > 0 and model.parameters[i].parameter.cv == 0
+    p = draw_correlated(model, model.parameter_values(), 20000, np.random.default_rng(1))
+    assert np.mean(p[:, i]) == pytest.approx(0.0, abs=0.03)
+    assert np.std(p[:, i]) == pytest.approx(sd, rel=0.03)
+
+
+def test_a_parameter_varies_by_cv_or_by_sd_not_both():
+    from pnisim.errors import ModelDefinitionError
+    from pnisim.model.core import Parameter
+
+    with pytest.raises(ModelDefinitionError, match="not both"):
+        Parameter("x", 0.5, "1", "s", "C", cv=0.2, sd=0.1)

@@ -14,6 +14,7 @@ def _scenario(exposure: dict):
 @pytest.mark.parametrize("exposure, field", [
     ({"type": "chronic_stress", "schedule": [{"from_day": 0, "level": 1.2}]}, "level"),
     ({"type": "acute_stressor", "day": 1, "time": "09:00", "duration": "1 h", "intensity": 3.5}, "intensity"),
+    ({"type": "acute_stressor", "day": 1, "time": "09:00", "duration": "3 h", "intensity": 1.0}, "duration"),
     ({"type": "lps_bolus", "day": 1, "time": "09:00", "dose": "5 ng/kg"}, "dose"),
     ({"type": "lps_infusion", "day": 1, "time": "09:00", "rate": "2 ng/kg/h", "duration": "1 h"}, "rate"),
     ({"type": "lps_infusion", "day": 1, "time": "09:00", "rate": "1 ng/kg/h", "duration": "8 h"}, "duration"),
@@ -25,7 +26,7 @@ def test_beyond_the_top_of_the_scale_is_refused_naming_the_field(exposure, field
 
 @pytest.mark.parametrize("exposure", [
     {"type": "chronic_stress", "schedule": [{"from_day": 0, "level": 1.0}]},
-    {"type": "acute_stressor", "day": 1, "time": "09:00", "duration": "12 h", "intensity": 3.0},
+    {"type": "acute_stressor", "day": 1, "time": "09:00", "duration": "2 h", "intensity": 3.0},
     {"type": "lps_bolus", "day": 1, "time": "09:00", "dose": "4 ng/kg"},
     {"type": "lps_infusion", "day": 1, "time": "09:00", "rate": "1 ng/kg/h", "duration": "6 h"},
 ])

@@ -124,7 +124,7 @@ def test_population_with_correlation_plausibility_and_target_selection():
     d["inclusion"] = []
     d["population"].update({"screen_factor": 20.0, "plausible": {"crp": [0.1, 20.0]},
                             "correlations": [{"a": "innate.w6", "b": "innate.wTNF", "r": 0.5}],
-                            "target": {"observable": "crp", "kind": "lognormal", "a": 1.0, "b": 1.5}})
+                            "target": {"observable": "crp", "kind": "lognormal", "a": 2.0, "b": 1.5}})
     r = run_trial(parse_trial(d))
     crp0 = r.data["crp_true"].values[:, 0]
     assert np.all((crp0 >= 0.1) & (crp0 <= 20.0))

@@ -102,8 +102,15 @@ psyche = Module(
         ("cbt_appraisal", 0.0, "1", "fractional cut of the threat appraisal of a given load under cognitive therapy "
          "(cognitive restructuring: Beck AT. Cognitive therapy and the emotional disorders, 1976; CBT lowers "
          "PSS-10 in stressed adults)", {"bounds": (0.0, 0.9)}),
-        ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = population average, "
-         "about 1.35 = PHQ-9 12 with rumination feedback)", {"bounds": (-2.0, 4.0)}),
+        ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = the typical person, "
+         "about 1.35 = PHQ-9 12 with rumination feedback); varies between people with SD 0.88 on the logit "
+         "scale, which with rumination feedback and the PHQ-9's test-retest error gives the general population's "
+         "SD of 3.5 points", {"bounds": (-4.0, 4.0), "sd": 0.88, "grade": "B",
+          "source": "sd matched to Kocalevent RD et al. Gen Hosp Psychiatry 2013;35:551 (PHQ-9 SD 3.52, n = 5,018)"}),
+        ("anx_set", 0.0, "1", "shift of the anxiety set point (logit; 0 = the typical person); varies between "
+         "people with SD 1.1 on the logit scale, which with the GAD-7's test-retest error gives the general "
+         "population's SD of 3.4 points", {"bounds": (-4.0, 4.0), "sd": 1.1, "grade": "B",
+          "source": "sd matched to Löwe B et al. Med Care 2008;46:266 (GAD-7 SD 3.41, n = 5,030)"}),
         ("w_ps", 1.2, "1", "depression drive per unit perceived stress (logit)", {"bounds": (0.0, 10.0), "cv": 0.3}),
         ("w_rum", 1.5, "1", "depression drive per unit rumination above rest (logit)", {"bounds": (0.0, 10.0)}),
         ("w_tra", 3.0, "1", "depression drive per unit trauma load (logit)", {"bounds": (0.0, 10.0)}),
@@ -170,7 +177,7 @@ def _rates(s):
         _logit(DEP_REST) + s.dep_set + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * trauma + s.w_inf * inflammation
         + s.w_sleep * s.sleep_deficit + s.mood_drive - s.resilience
     )
-    anx_target = _sigmoid(_logit(ANX_REST) + s.v_ps * s.PS + s.v_tra * trauma - s.resilience)
+    anx_target = _sigmoid(_logit(ANX_REST) + s.anx_set + s.v_ps * s.PS + s.v_tra * trauma - s.resilience)
     yield Rate("PS", (appraisal - s.PS) / s.tau_ps, "pnisim P1", "appraisal: load x (1 - support buffer) x rumination")
     yield Rate("RUM", (rum_target - s.RUM) / s.tau_rum, "pnisim P2", "perseverative cognition")
     yield Rate("DEP", (dep_target - s.DEP) / s.tau_dep, "pnisim P3", "stress, rumination, trauma, inflammation, sleep")

@@ -126,7 +126,9 @@ def capped(rate, saturation):
     Equal to ``rate`` when ``saturation`` is 0 (the published model); never above the ceiling however strong the
     drive (a gland's finite secretory capacity)."""
     n = CEILING_STEEPNESS
-    return rate / (1 + (saturation * rate) ** n) ** sp.Rational(1, n)
+    # saturation^n apart from rate^n: a zero saturation (the port's default) is then a constant factor, where
+    # (0 * rate)^n would put 0/0 into the derivative sympy takes for the Jacobian
+    return rate / (1 + saturation**n * rate**n) ** sp.Rational(1, n)
 
 
 def _hpa_rates(s):

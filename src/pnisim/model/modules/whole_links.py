@@ -301,6 +301,22 @@ gut_brain_links = Coupling(
 )
 
 
+monocyte_tolerance = Coupling(
+    name="monocyte_tolerance",
+    description="monocytes exposed to TNF-α for a day or more become tolerant (cross-tolerance to endotoxin), so "
+                "the TNF amplification of their activation follows a rise of TNF-α over hours, not a level "
+                "sustained for days: a chronically raised TNF-α cannot tip a small endotoxin leak into a septic-like "
+                "runaway",
+    citation="Park SH, Park-Min KH, Chen J, Hu X, Ivashkiv LB. Tumor necrosis factor induces GSK3 kinase-mediated "
+             "cross-tolerance to endotoxin in macrophages. Nat Immunol 2011;12:607-615",
+    grade="C",
+    parameters=table("pnisim choice; direction: Park 2011 (doi:10.1038/ni.2043)", "C", [
+        ("f_tol", 0.9, "1", "fraction (log scale) of a sustained TNF-α rise the monocytes have become tolerant to, "
+         "over the adapted level of brain_immune.TNFa (days)", {"bounds": (0.0, 1.0)}),
+    ]),
+    binds={"innate.tnf_activation": lambda s: s.TNF * (s.brain_immune__tnf_rest / s.TNFa) ** s.f_tol},
+)
+
 cytokines_to_hpa_central = Coupling(
     name="cytokines_to_hpa_central",
     description="TNF-α drives CRH, ACTH and adrenal StAR through the hypothalamic relay (1-h lag), relative to the "

@@ -115,6 +115,8 @@ innate = Module(
         Port("il10_gain", "1", 1.0, "multiplier on the resting IL-10 set point (β-adrenergic IL-10 induction)"),
         Port("il6_set_gain", "1", 1.0, "multiplier on the resting IL-6 set point alone (IL-6 released by tissues "
              "other than monocytes, e.g. adipocytes under adrenaline)"),
+        Port("tnf_activation", "pg/mL", lambda s: s.TNF, "TNF-α as the TNF amplification of monocyte activation "
+             "sees it (default: plasma TNF-α, as published)"),
     ),
     equations=lambda s: _rates(s),
 )
@@ -122,7 +124,7 @@ innate = Module(
 
 def _rates(s):
     act = (
-        s.activation_gain * up(s.E, s.xME, s.hME) * (s.kM + s.kMTNF * up(s.TNF, s.xMTNF, s.hMTNF))
+        s.activation_gain * up(s.E, s.xME, s.hME) * (s.kM + s.kMTNF * up(s.tnf_activation, s.xMTNF, s.hMTNF))
         * dn(s.IL10, s.xM10, s.hM10) * s.MR
     )
     yield Rate("E", s.lps_infusion + s.pamp - s.kE * s.E, "dE/dt")

@@ -42,8 +42,8 @@ def case_control(cases: dict[str, float], controls: dict[str, float], *, n_cases
     with its 95 % CI and pooled t-test p-value, on the raw and (positive observables) the log scale.
 
     ``exposures``: scenario-library exposures during the settling period (days counted from its start),
-    a list applied to the cases, or a mapping {"cases": [...], "controls": [...]}. ``biological`` adds the
-    documented within-person day-to-day variation of a single draw (CRP: Macy 1997) to the assay error.
+    a list applied to the cases, or a mapping {"cases": [...], "controls": [...]}. ``biological`` adds
+    the documented within-person day-to-day variation of a single draw (CRP: Macy 1997) to the assay error.
     ``calibration``: parameter and phenotype values (default: the shipped calibration).
     """
     m = _model(model, calibration)
