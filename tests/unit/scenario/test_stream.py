@@ -106,8 +106,10 @@ def test_killed_run_resumes_from_completed_chunks(tmp_path, in_memory):
         assert (progress / name).stat().st_mtime_ns == mtime
     whole = run_scenario(parse_scenario(spec(size=7, days=12)))
     ds = xr.open_zarr(out / STORE_NAME, consolidated=False)
+    # equal to rounding: chunks the killed process computed with a freshly compiled kernel round about 1e-11
+    # apart from those of the cached kernel (docs/engine.md)
     for name in ("cortisol_serum", "il6"):
-        assert np.array_equal(ds[name].values, whole[name].values)
+        np.testing.assert_allclose(ds[name].values, whole[name].values, rtol=1e-9, atol=0)
 
 
 @pytest.mark.slow
