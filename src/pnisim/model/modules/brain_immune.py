@@ -177,11 +177,16 @@ brain_immune = Module(
 )
 
 
+def adapted(signal, rest, level, f):
+    """``signal`` relative to the ``level`` a receiver has adapted to: signal x (rest / level)^f. Equal to the signal
+    at rest and for hours after an acute rise; a rise sustained for days keeps the fraction 1 - f of its log-fold."""
+    return signal * (rest / level) ** f
+
+
 def hpa_tnf_signal(s):
-    """The TNF-α signal the HPA axis responds to (pg/mL): the relayed signal ``TNFh`` divided by the adapted level's
-    fold over rest raised to ``f_adapt``. Equal to TNFh at rest and for a few hours after an acute rise; a rise
-    sustained for weeks keeps only the fraction 1 - f_adapt of its log-fold."""
-    return s.TNFh * (s.tnf_rest / s.TNFa) ** s.f_adapt
+    """The TNF-α signal the HPA axis responds to (pg/mL): the relayed signal ``TNFh`` adapted (:func:`adapted`) to
+    the running mean ``TNFa`` by ``f_adapt``."""
+    return adapted(s.TNFh, s.tnf_rest, s.TNFa, s.f_adapt)
 
 
 def _logit(p):

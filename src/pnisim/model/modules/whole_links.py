@@ -314,7 +314,7 @@ monocyte_tolerance = Coupling(
         ("f_tol", 0.9, "1", "fraction (log scale) of a sustained TNF-α rise the monocytes have become tolerant to, "
          "over the adapted level of brain_immune.TNFa (days)", {"bounds": (0.0, 1.0)}),
     ]),
-    binds={"innate.tnf_activation": lambda s: s.TNF * (s.brain_immune__tnf_rest / s.TNFa) ** s.f_tol},
+    binds={"innate.tnf_activation": lambda s: brain_immune.adapted(s.TNF, s.brain_immune__tnf_rest, s.TNFa, s.f_tol)},
 )
 
 cytokines_to_hpa_central = Coupling(
