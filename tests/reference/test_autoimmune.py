@@ -243,3 +243,16 @@ def test_ms_relapse_remits_within_about_a_month():
 def test_unknown_disease_is_refused():
     with pytest.raises(ValueError, match="'disease' must be one of"):
         A.model("psoriasis")
+
+
+def test_onset_hazard_is_the_registry_rate_scaled_by_the_relative_drive():
+    """At the resting drive the cumulative onset hazard grows by the registry incidence (RA 40.9 per 100,000
+    person-years, Myasoedova 2010) per year; with the glucocorticoid brake gone (GR signal 0, drive x(1 + c_gc))
+    it grows in proportion to the drive (k_onset = 1)."""
+    year = A.HOURS_PER_YEAR
+    rest = simulate(A.model("ra"), [0.0, year], solver=Solver(rtol=1e-9, atol=1e-12))
+    h = float(rest["H_onset"].values[0, -1])
+    drive = float(rest["ai_drive"].values[0, -1])
+    assert h == pytest.approx(40.9e-5 * drive, rel=1e-4)
+    assert float(rest["autoimmune_risk"].values[0, -1]) == pytest.approx(1 - np.exp(-h), rel=1e-9)
+    assert float(rest["autoimmune_hazard"].values[0, -1]) == pytest.approx(1000 * 40.9e-5 * drive, rel=1e-6)

@@ -40,3 +40,24 @@ def test_cognitive_therapy_lowers_rumination_and_depression_under_stress():
     cbt = simulate(model, t, t0=0.0, events=stress + [Event(0.0, "set_input", "cognitive_therapy", 1.0)], solver=SOLVER)
     assert cbt.rumination.values[0, -1] < plain.rumination.values[0, -1]
     assert cbt.phq9.values[0, -1] < plain.phq9.values[0, -1]
+
+
+def test_a_depressive_episode_resolves_with_the_persons_own_time_constant():
+    """The episode weight decays as exp(-t / (tau_episode * exp(spread * z))); symptoms rise to the episode's
+    plateau over weeks and fall back to the person's trait level once it has resolved (Whiteford 2013: untreated
+    episodes remit)."""
+    model = psyche.model()
+    p = model.parameter_values()
+    p[model.parameter_index("psyche.dep_episode")] = 1.35
+    p[model.parameter_index("psyche.tau_episode")] = 2000.0
+    p[model.parameter_index("psyche.episode_spread")] = 0.5
+    fast, slow = p.copy(), p.copy()
+    fast[model.parameter_index("psyche.episode_z")] = -1.0
+    slow[model.parameter_index("psyche.episode_z")] = 1.0
+    t = np.array([24.0 * 56, 24.0 * 365])
+    ds = simulate(model, t, t0=0.0, parameters=np.vstack([fast, slow]), solver=SOLVER)
+    tau = 2000.0 * np.exp(0.5 * np.array([-1.0, 1.0]))
+    np.testing.assert_allclose(ds["EPI"].values, np.exp(-t[None, :] / tau[:, None]), rtol=1e-5)
+    phq = ds.phq9.values
+    assert phq[1, 0] > phq[0, 0] > 3.0         # the longer episode is further from resolution at 8 weeks
+    assert phq[0, 1] == pytest.approx(3.0, abs=0.05) and phq[1, 1] < phq[1, 0]

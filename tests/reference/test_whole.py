@@ -28,6 +28,19 @@ def test_added_layers_leave_the_calibrated_core_unchanged_at_rest():
     assert whole.crp.values[0, -1] == pytest.approx(1.0, rel=1e-3)  # set here: healthy median ~1 mg/L
 
 
+def test_resting_references_are_the_healthy_whole_models_own_daily_means():
+    """The references that make a healthy person's relative signals 1 (cortisol for the brain and NK cells, nuclear
+    GR for T cells and the disease switch, the pro-inflammatory drive for the onset hazard) are the healthy whole
+    model's own 24-h means, within 2 %."""
+    m = get_model("whole")
+    grid = 24 * 60 + np.arange(0, 24, 0.25)
+    ds = simulate(m, grid, t0=0.0, solver=SOLVER)
+    value = {p.name: p.parameter.value for p in m.parameters}
+    assert float(ds.cortisol_serum.mean()) == pytest.approx(value["brain_immune.cort_ref"], rel=0.02)
+    assert float(ds.ai_drive.mean()) == pytest.approx(value["autoimmune.drive_ref"], rel=0.02)
+    assert float(ds["GR"].mean()) == pytest.approx(value["autoimmunity_links.GR_mean"], rel=0.02)
+
+
 def test_crp_after_endotoxin_peaks_one_to_two_days_later(lps_run):
     """Pepys & Hirschfield 2003 (J Clin Invest 111:1805): after a single stimulus CRP peaks at ~24–48 h."""
     t, ds = lps_run

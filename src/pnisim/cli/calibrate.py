@@ -29,7 +29,7 @@ def calibrate(
     quiet: bool = quiet_option("No progress bar or table."),
 ) -> None:
     """Fit the whole model's effect-size parameters to the published targets (sequential grid posteriors)."""
-    from ..calibrate.whole_effects import PLAN, calibrate_whole, compare_with, write_calibration
+    from ..calibrate.whole_effects import PLAN, calibrate_whole, compare_with, complete_with, write_calibration
     from ..model.library import whole_calibration
     from ..io.outdir import check_output_dir, staged_output_dir
     from ..io.writers import jsonable, write_json
@@ -55,7 +55,10 @@ def calibrate(
             result = calibrate_whole(n_grid=grid, scale=scale, seed=seed, steps=steps, from_scratch=from_scratch,
                                      sweeps=sweeps,
                                      progress=lambda f, m="": bar.update(task, completed=f, description=m))
-        result["comparison_with_shipped"] = compare_with(result, whole_calibration())
+        shipped = whole_calibration()
+        result["comparison_with_shipped"] = compare_with(result, shipped)
+        if only and not from_scratch:  # the other steps keep their shipped values: the output is a whole calibration
+            result = complete_with(result, shipped)
         with staged_output_dir(out, overwrite=overwrite) as stage:
             write_json(jsonable(result), stage / "calibration.json")
             roles = stage / "roles.toml"

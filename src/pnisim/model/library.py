@@ -130,6 +130,9 @@ def whole(calibrated: bool = True) -> Model:
     for name in ("brain_immune.cort_ref", "nk.cort_ref"):
         overrides[name] = ParameterOverride(
             CORTISOL_DAILY_MEAN, "24-h mean serum cortisol of the calibrated core (tests/reference/test_whole.py)", "B")
+    overrides["autoimmune.drive_ref"] = ParameterOverride(
+        AUTOIMMUNE_DRIVE_REST, "24-h mean pro-inflammatory drive of a healthy resting person in this model "
+        "(tests/reference/test_whole.py): the onset hazard is the registry rate at the healthy drive", "B")
     overrides["autoimmune.alpha2"] = ParameterOverride(
         1.0, "Baker 2013 BIOMD0000000550 default (monostable, healthy); autoimmune phenotype presets raise it", "C")
     for gland in ("glands.K_A", "glands.K_P"):
@@ -176,12 +179,13 @@ def _healthy_autoimmune():
     m = autoimmune.autoimmune
     par = {p.name: p.value for p in m.parameters}
     a0, p0 = autoimmune.baker_steady_state(par["alpha1"], 1.0, par["alpha3"], par["alpha4"], par["gamma"])
-    return replace(m, states=(replace(m.states[0], initial=a0), replace(m.states[1], initial=p0)))
+    return replace(m, states=(replace(m.states[0], initial=a0), replace(m.states[1], initial=p0), *m.states[2:]))
 
 
 #: 24-h mean serum cortisol (nmol/L) of the calibrated core, waking at 07:00; the resting reference of the
 #: whole model's cortisol-reading modules (checked against a simulation in tests/reference/test_whole.py)
 CORTISOL_DAILY_MEAN = 149.5
+AUTOIMMUNE_DRIVE_REST = 1.045  # above 1: the glucocorticoid brake is convex in the diurnal GR signal
 
 _FACTORIES = {
     "core": core,
@@ -233,6 +237,7 @@ FAST_STATES: dict[str, tuple[str, ...]] = {"whole": ("SNS", "VAG", "CORTp", "StA
 FAST_SENSITIVE: dict[str, tuple[str, ...]] = {
     "whole": ("cortisol_serum", "cortisol_saliva", "acth", "gr_nuclear", "mood_drive", "fatigue", "ai_drive",
               "flare",  # the disease switch reads nuclear GR, and its smooth flare indicator is steep
+              "autoimmune_hazard", "autoimmune_risk",  # the onset hazard is in proportion to ai_drive
               "nk_activity"),  # NK cytotoxicity follows cortisol (nk_lymph)
 }
 

@@ -25,12 +25,12 @@ _WRITTEN: dict[str, dict[str, float]] = {
     "low_gr_inhibition": {"gr.Ki": 0.5},
     # The presets below need model "whole" (they set psyche parameters); sizes are grade C placeholders until
     # calibration to the case-control targets (Osimo 2020: CRP g = 0.71, IL-6 g = 0.61 in depression).
-    # Major depression: a depressive-symptom set point at PHQ-9 ~12 (moderate; with rumination feedback) and
-    # lower resilience.
-    "mdd": {"psyche.dep_set": 1.35, "psyche.resilience": -0.3},
+    # Major depression: an episode that starts the run at PHQ-9 ~12 (moderate; with rumination feedback) and
+    # resolves with the person's own time constant (psyche.tau_episode), and lower resilience.
+    "mdd": {"psyche.dep_episode": 1.35, "psyche.resilience": -0.3},
     # Major depression with inflammation: resting IL-6 x2.5 and TNF x1.5 (CRP ~2.5 mg/L, above the 'high' 3 mg/L
     # threshold for some individuals once between-person variability is added).
-    "mdd_inflamed": {"psyche.dep_set": 1.35, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 2.5,
+    "mdd_inflamed": {"psyche.dep_episode": 1.35, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 2.5,
                      "innate.wTNF": 8.79 * 1.5},
     # Early adversity (ACE >= 4): persistent lower GR expression (NR3C1 methylation: McGowan PO et al. 2009 Nat
     # Neurosci 12:342), lower resilience, and higher resting inflammation (Baumeister D et al. 2016 Mol Psychiatry

@@ -138,6 +138,13 @@ CATALOGUE: dict[str, Info] = {
         ("Hou WH et al. J Clin Psychiatry 2010;71:894-901", "Moyer CA et al. Psychol Bull 2004;130:3-18"),
         actions=(("massage_course", 1.0),), category="lifestyle", sessions=10, interval_h=84.0,
         durability_h=4 * 168, cost=Cost(80.0, "session", ASSUMED_COST)),
+    "pill_placebo": Info(
+        "Pill placebo taken with the expectation of benefit (daily)", "continuous",
+        "placebo input 1: expectancy builds antidepressant action over ~2 weeks; give it to the active arm too in "
+        "a blinded comparison", "B",
+        ("Rief W et al. J Affect Disord 2009;118:1-8 (self-rated placebo change d 0.67)",
+         "Benedetti F et al. J Neurosci 2005;25:10390-10402"),
+        actions=(("placebo", 1.0),), category="drug", cost=Cost(0.05, "day", ASSUMED_COST)),
     "probiotics": Info(
         "Probiotic supplement (daily)", "continuous",
         "probiotic input 1: dysbiosis and gut permeability fall, less endotoxin leaks into blood", "A",

@@ -102,3 +102,25 @@ def test_from_scratch_starts_uncalibrated_and_compares_with_the_shipped_fit(tmp_
     assert row["parameter"] == "low_grade_inflammation.sleep_gain" and row["within"], row
     res = CliRunner().invoke(app, ["calibrate", "--sweeps", "0", "--out", str(tmp_path / "d")])
     assert res.exit_code == 2 and "'--sweeps' must be between 1 and 5" in res.output
+
+
+def test_a_partial_refit_is_completed_with_the_shipped_steps_in_plan_order():
+    from pnisim.calibrate.whole_effects import complete_with
+    from pnisim.model.library import whole_calibration
+
+    shipped = whole_calibration()
+    first = PLAN[0].parameter.name
+    partial = {"parameters": {first: 1234.5},
+               "fits": [{"parameter": first, "best": 1234.5, "fitted_targets": list(PLAN[0].fitted),
+                         "profile_flat": False, "at_bound": False, "bounds": [1.0, 2.0]}],
+               "provenance": {"method": "grid", "date": "today"}, "warnings": []}
+    full = complete_with(partial, shipped)
+    assert full["parameters"][first] == 1234.5
+    names = [f["parameter"] for f in full["fits"]]
+    assert names == [s.parameter.name for s in PLAN if s.parameter.name in names] and len(names) == len(PLAN)
+    for name, value in shipped["parameters"].items():
+        if name != first:
+            assert full["parameters"][name] == value
+    for name, value in shipped["phenotypes"].items():
+        assert full["parameters"][f"phenotype:{name}"] == value
+    assert f"refitted here: {first}" in full["provenance"]["method"]

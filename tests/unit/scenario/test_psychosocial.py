@@ -93,7 +93,7 @@ def test_phenotype_presets_of_the_whole_model():
 
 
 def test_whole_model_presets_are_refused_on_the_core():
-    with pytest.raises(SpecError, match="phenotype.*mdd.*psyche.dep_set"):
+    with pytest.raises(SpecError, match="phenotype.*mdd.*psyche.dep_episode"):
         plan(parse_scenario({"model": "core", "person": {"phenotype": "mdd"}, "run": {"duration": "1 d"}}))
 
 

@@ -1,4 +1,4 @@
-"""Observational designs (issue 4 §4): case-control Hedges g and cohort incidence / hazard ratios, checked against
+"""Observational designs: case-control Hedges g and cohort incidence / hazard ratios, checked against
 statsmodels, lifelines and hand computations on the simulated per-person data."""
 
 import math
@@ -167,20 +167,33 @@ def test_analyse_cohort_reports_no_estimate_without_events_in_a_group():
     assert un["estimate"] == 0 and un["ci_high"] == pytest.approx(1000 * 3.688879 / 3.5, rel=1e-5)
 
 
-def test_shipped_whole_model_has_no_autoimmune_onset():
-    """The whole model ships Baker 2013's monostable healthy setting (alpha2 = 1, BIOMD0000000550): nobody can
-    switch into a flare, whatever the phenotype (module docstring of pnisim.trial.observational)."""
-    res = cohort({"ptsd": 1}, {"healthy": 1}, n_exposed=3, n_unexposed=3, years=0.1, event=AUTOIMMUNE_ONSET,
+def test_autoimmune_onset_is_a_graded_hazard_with_expected_rates():
+    """Onset is drawn from each person's cumulative hazard (Bender 2005), nobody is prevalent at entry, and the
+    model-hazard rows equal the accrued hazard over person-time; the unexposed healthy rate is the registry's RA
+    incidence (Myasoedova 2010: 40.9 per 100,000 person-years) within between-person variation."""
+    res = cohort({"ptsd": 1}, {"healthy": 1}, n_exposed=20, n_unexposed=20, years=0.5, event=AUTOIMMUNE_ONSET,
                  burn_in_days=7, seed=1)
-    assert res.data["event"].values.sum() == 0 and res.data["prevalent"].values.sum() == 0
+    d = res.data
+    assert d["prevalent"].values.sum() == 0
+    assert (d["cumulative_hazard"].values >= 0).all()
+    rows = {(r["statistic"], r["group"]): r for r in res.as_records()}
+    for g in ("exposed", "unexposed"):
+        sel = (d["group"].values == g) & (d["at_risk"].values == 1)
+        by_hand = 1000 * d["cumulative_hazard"].values[sel].sum() / d["time"].values[sel].sum()
+        row = rows[("model incidence per 1000 person-years", g)]
+        assert row["estimate"] == pytest.approx(by_hand, rel=1e-9)
+        assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+    assert rows[("model incidence per 1000 person-years", "unexposed")]["estimate"] == pytest.approx(0.409, rel=0.15)
+    hr = rows[("model hazard ratio", "exposed vs unexposed")]
+    assert hr["estimate"] > 1.2 and hr["ci_low"] < hr["estimate"] < hr["ci_high"]
 
 
 def test_parse_event_without_eval():
-    names = ["crp", "il6", "flare"]
+    names = ["crp", "il6", "flare", "autoimmune_risk"]
     assert parse_event("crp>3", names) == parse_event(" crp > 3.0 ", names)
     e = parse_event("il6<=1e-1", names)
     assert (e.observable, e.op, e.threshold) == ("il6", "<=", 0.1)
-    assert parse_event(AUTOIMMUNE_ONSET, names).observable == "flare"
+    assert parse_event(AUTOIMMUNE_ONSET, names).hazard and parse_event("flare>0.5", names).observable == "flare"
     np.testing.assert_array_equal(parse_event("crp>=3", names).holds(np.array([2.9, 3.0, np.nan])),
                                   [False, True, False])
     for bad in ("crp>>3", "crp=3", "__import__('os').system('x')", "crp > abc", "3 < crp", ""):

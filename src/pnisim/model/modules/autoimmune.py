@@ -33,6 +33,17 @@ times the GR sensitivity ``gr_sens``) is a brake — less cortisol or GR resista
 into a flare shrinks, and past ~1.6 x α1 remission disappears (spontaneous flare). Input ``ai_treatment``
 (0-1) cuts all pro-inflammatory production (anti-inflammatory treatment; the lead binds drug PD here).
 
+Onset of a new autoimmune disease is a graded hazard, not a switch (``H_onset``): a person's hazard is a
+registry's baseline incidence ``onset_rate`` (per 100,000 person-years, by disease and sex: ``INCIDENCE``) times
+the basal pro-inflammatory production drive relative to a healthy resting person, ``(ai_drive / drive_ref) **
+k_onset`` with ``k_onset`` = 1: the same drive that moves Baker's saddle towards remission (a larger drive means a
+smaller trigger suffices) scales the rate of onset in proportion (grade D; nothing is fitted: the hazard ratios
+of depression, PTSD and stress-related disorders in registry cohorts are held-out tests). ``autoimmune_risk`` =
+1 - exp(-H_onset) is the probability of onset since the start of the run; cohort studies draw each person's onset
+at the time the cumulative hazard crosses an exponential variate (the inverse-cumulative-hazard method: Bender R,
+Augustin T, Blettner M. Stat Med 2005;24:1713-1723, doi:10.1002/sim.2059). Age is not a parameter: the rates are
+all-adult averages.
+
 Stochastic triggers are NOT in the ODE. Infections and stressors arrive as scenario events that set the
 input ``flare_trigger`` for their duration; a trigger that is large and long enough carries the state past the
 saddle. It has the name of :mod:`.baker2013`'s input but is a rate in p per day (unit "1/d"), so compose
@@ -192,6 +203,26 @@ def baker_steady_state(alpha1: float, alpha2: float, alpha3: float = 0.5, alpha4
 BAKER = baker2013.SBML
 FLARE_STATE = (1.328, 0.391)  # MODELS.md §3, alpha2 = 10
 HOURS_PER_DAY = 24.0
+HOURS_PER_YEAR = 365.25 * 24.0
+
+#: Adult incidence per 100,000 person-years by disease and sex (registries; ``onset_rate``).
+INCIDENCE = {
+    ("ra", "female"): 53.1, ("ra", "male"): 27.7,
+    ("sle", "female"): 9.3, ("sle", "male"): 1.7,
+    ("ms", "female"): 2.8, ("ms", "male"): 1.4,
+    ("ibd", "female"): 17.3, ("ibd", "male"): 17.3,
+}
+INCIDENCE_ALL = {"ra": 40.9, "sle": 5.5, "ms": 2.1, "ibd": 17.3}
+INCIDENCE_SOURCE = {
+    "ra": "Myasoedova E et al. Arthritis Rheum 2010;62:1576 (doi:10.1002/art.27425; Olmsted County 1995-2007, "
+          "age/sex-adjusted: all 40.9, women 53.1, men 27.7)",
+    "sle": "Somers EC et al. Arthritis Rheumatol 2014;66:369 (doi:10.1002/art.38238; MILES: all 5.5, women 9.3; men "
+           "1.7 derived as 2 x all - women, equal sexes assumed)",
+    "ms": "Walton C et al. Mult Scler 2020;26:1816 (doi:10.1177/1352458520970841; Atlas of MS: pooled 2.1, "
+          "female:male 2:1)",
+    "ibd": "Burisch J et al. Gut 2014;63:588 (doi:10.1136/gutjnl-2013-304636; Western Europe 2010: ulcerative colitis "
+           "10.8 + Crohn's disease 6.5, no marked sex difference)",
+}
 REMISSION_STATE = baker_steady_state(0.025, 10.0)  # (0.0087, 0.0250), MODELS.md §3
 
 autoimmune = Module(
@@ -207,6 +238,8 @@ autoimmune = Module(
     states=(
         State("ai_anti", "1", REMISSION_STATE[0], "anti-inflammatory cytokine a of Baker 2013 (scaled)"),
         State("ai_pro", "1", REMISSION_STATE[1], "pro-inflammatory cytokine p of Baker 2013 (scaled)"),
+        State("H_onset", "1", 0.0, "cumulative hazard of the onset of a new autoimmune disease since the start of "
+                                    "the run", scale=1.0),
     ),
     parameters=(
         *table(BAKER, "C", [
@@ -235,6 +268,13 @@ autoimmune = Module(
              {"source": "Prevoo 1995 Arthritis Rheum 38:44 (DAS28) and EULAR cut-off 5.1", "grade": "A",
               "bounds": (0.0, 105.0)}),
             ("flare_width", 0.1, "score", "width of the smooth flare indicator", {"bounds": (0.01, 5.0)}),
+            ("onset_rate", INCIDENCE_ALL["ra"], "1/(100000 person-years)", "baseline incidence of the disease in "
+             "adults (registry; by disease and sex in INCIDENCE), the onset hazard of a person at the healthy "
+             "resting drive", {"source": INCIDENCE_SOURCE["ra"], "grade": "A", "bounds": (0.0, 2000.0)}),
+            ("k_onset", 1.0, "1", "exponent of the onset hazard on the relative pro-inflammatory drive (1: hazard "
+             "in proportion to the drive)", {"bounds": (0.0, 4.0)}),
+            ("drive_ref", 1.0, "1", "pro-inflammatory drive of a healthy person at rest (24-h mean)",
+             {"bounds": (0.1, 10.0)}),
         ]),
     ),
     inputs=(
@@ -257,6 +297,10 @@ autoimmune = Module(
                    "clinical disease score of the preset (DAS28, SLEDAI-2K, EDSS-like, Mayo)"),
         Observable("flare", "1", lambda s: _flare(s.score_floor + s.score_span * _activity(s), s),
                    "smooth flare indicator: 1 when the score is above the flare threshold"),
+        Observable("autoimmune_hazard", "1/(1000 person-years)", lambda s: 1000.0 * _onset_hazard(s),
+                   "hazard of the onset of a new autoimmune disease"),
+        Observable("autoimmune_risk", "1", lambda s: 1 - sp.exp(-s.H_onset),
+                   "probability of the onset of a new autoimmune disease since the start of the run"),
     ),
     equations=lambda s: _disease_rates(s),
 )
@@ -265,6 +309,11 @@ autoimmune = Module(
 def _drive(s):
     brake = (1 + s.c_gc) / (1 + s.c_gc * s.gr_sens * s.GR)  # 1 at rest; 1 + c_gc with no GC signal
     return s.th17**s.w_th17 * brake * (1 + s.w_ps * s.PS)
+
+
+def _onset_hazard(s):
+    """Onset hazard per person-year: the registry rate scaled by the relative pro-inflammatory drive."""
+    return s.onset_rate / 1e5 * (_drive(s) / s.drive_ref) ** s.k_onset
 
 
 def _activity(s):
@@ -280,6 +329,8 @@ def _disease_rates(s):
     production = (1 - s.ai_treatment) * (1 - s.drug_block) * (_drive(s) * s.alpha1 + s.alpha2 * p**2 / (1 + p**2))
     # the trigger is a rate in p per day, independent of tau, so one infection means the same push in every disease
     trigger = s.flare_trigger / HOURS_PER_DAY / (1 + a**2)
+    yield Rate("H_onset", _onset_hazard(s) / HOURS_PER_YEAR, "pnisim: onset hazard",
+               "registry incidence x relative pro-inflammatory drive (graded; Bender 2005 for event times)")
     yield Rate("ai_anti", (-a + s.alpha4 * p**2 / (s.alpha3**2 + p**2)) / s.tau,
                "Baker 2013 da/dt (BIOMD0000000550) / tau")
     yield Rate("ai_pro", (-s.gamma * p + production / (1 + a**2)) / s.tau + trigger,
@@ -354,7 +405,8 @@ def module(disease: str = "ra") -> Module:
     par = {p.name: p.value for p in autoimmune.parameters}
     par.update({k.split(".", 1)[1]: o.value for k, o in DISEASES[disease].items()})
     a0, p0 = baker_steady_state(par["alpha1"], par["alpha2"], par["alpha3"], par["alpha4"], par["gamma"])
-    states = (replace(autoimmune.states[0], initial=a0), replace(autoimmune.states[1], initial=p0))
+    states = (replace(autoimmune.states[0], initial=a0), replace(autoimmune.states[1], initial=p0),
+              *autoimmune.states[2:])
     return replace(autoimmune, states=states)
 
 

@@ -19,6 +19,18 @@ honest design, graded C/D, whose sizes are parameters to be calibrated against m
   log IL-6 term, to be replaced by the brain <- immune module); anxiety follows perceived stress and trauma.
 * Trauma memory load (PTSD symptoms) is added by traumatic events (a bolus), declines slowly by natural
   recovery and faster under trauma-focused therapy.
+* A depressive episode is a shift of the depressive-symptom set point (``dep_episode``, logit) that resolves
+  on its own: its weight ``EPI`` starts at 1 when the run starts and decays with the person's own time constant,
+  log-normal between people (median ``tau_episode``, log-SD ``episode_spread``; the person's position is the
+  standard-normal trait ``episode_z``). Median and spread are fitted to the remission of untreated prevalent
+  episodes (Whiteford HA et al. Psychol Med 2013;43:1569, doi:10.1017/S0033291712001717: 23 % at 3 months, 32 %
+  at 6, 53 % at 12). Episodes counted from their onset in the general population are more spread out (NEMESIS:
+  50 % recovered by 3 months, 76 % by 12, about a fifth not at 2 years; Spijker J et al. Br J Psychiatry
+  2002;181:208, doi:10.1192/bjp.181.3.208), as expected when short episodes rarely reach care. Remission is then a
+  property of each person, not a forced event: ongoing stress, rumination, inflammation and lost sleep still hold
+  symptoms up after the episode's own shift has gone, and a person's trait set point stays. Recurrence without a
+  precipitant (about 2-3 % a year in the general population after recovery; Hardeveld F et al. Psychol Med
+  2013;43:39) is not modelled; stressors in the scenario precipitate new rises.
 
 Default sizes are set so that eight weeks of a moderate chronic stressor (load 0.5, as a caregiver) move a
 population-average person from PHQ-9 3 to ≈ 7 and PSS-10 13 to ≈ 20 (caregivers score higher than
@@ -75,6 +87,8 @@ psyche = Module(
         State("DEP", "1", DEP_REST, "depressive symptoms (fraction of the PHQ-9 maximum)"),
         State("ANX", "1", ANX_REST, "anxiety symptoms (fraction of the GAD-7 maximum)"),
         State("TRA", "1", 0.0, "trauma memory load (fraction of the PCL-5 maximum)", scale=1.0),
+        State("EPI", "1", 1.0, "weight of the current depressive episode's set-point shift (1 at the start of the "
+                               "run, resolving with the person's tau_episode)"),
         State("TRC", "1", 1.0, "fraction of the chronic trauma-symptom load (tra_chronic) not yet processed by "
                                "trauma-focused therapy"),
     ),
@@ -105,8 +119,20 @@ psyche = Module(
         ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = the typical person, "
          "about 1.35 = PHQ-9 12 with rumination feedback); varies between people with SD 0.88 on the logit "
          "scale, which with rumination feedback and the PHQ-9's test-retest error gives the general population's "
-         "SD of 3.5 points", {"bounds": (-4.0, 4.0), "sd": 0.88, "grade": "B",
+         "SD of 3.5 points", {"bounds": (-4.0, 4.0), "sd": 0.8, "grade": "B",
           "source": "sd matched to Kocalevent RD et al. Gen Hosp Psychiatry 2013;35:551 (PHQ-9 SD 3.52, n = 5,018)"}),
+        ("dep_episode", 0.0, "1", "shift of the depressive-symptom set point during a depressive episode (logit; "
+         "0 = no episode; about 1.35 = PHQ-9 12 at the episode's start); it resolves as the episode weight EPI "
+         "decays", {"bounds": (0.0, 4.0), "grade": "C"}),
+        ("tau_episode", 6000.0, "h", "median time constant of the resolution of a depressive episode; fitted to "
+         "the remission of untreated prevalent episodes (Whiteford 2013) by pnisim calibrate",
+         {"bounds": (168.0, 87600.0), "grade": "B",
+          "source": "fitted to Whiteford HA et al. Psychol Med 2013;43:1569 (doi:10.1017/S0033291712001717)"}),
+        ("episode_spread", 1.0, "1", "between-person SD of the log time constant of an episode's resolution; fitted "
+         "with the median to Whiteford 2013's remission at 3, 6 and 12 months", {"bounds": (0.0, 3.0), "grade": "C",
+          "source": "fitted to Whiteford HA et al. Psychol Med 2013;43:1569 (doi:10.1017/S0033291712001717)"}),
+        ("episode_z", 0.0, "1", "the person's standard-normal position in the distribution of episode time "
+         "constants (0 = the median)", {"bounds": (-4.0, 4.0), "sd": 1.0, "grade": "C"}),
         ("anx_set", 0.0, "1", "shift of the anxiety set point (logit; 0 = the typical person); varies between "
          "people with SD 1.1 on the logit scale, which with the GAD-7's test-retest error gives the general "
          "population's SD of 3.4 points", {"bounds": (-4.0, 4.0), "sd": 1.1, "grade": "B",
@@ -174,7 +200,8 @@ def _rates(s):
     )
     inflammation = sp.log(s.IL6 / s.il6_rest) / sp.log(2)
     dep_target = _sigmoid(
-        _logit(DEP_REST) + s.dep_set + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST) + s.w_tra * trauma + s.w_inf * inflammation
+        _logit(DEP_REST) + s.dep_set + s.dep_episode * s.EPI + s.w_ps * s.PS + s.w_rum * (s.RUM - RUM_REST)
+        + s.w_tra * trauma + s.w_inf * inflammation
         + s.w_sleep * s.sleep_deficit + s.mood_drive - s.resilience
     )
     anx_target = _sigmoid(_logit(ANX_REST) + s.anx_set + s.v_ps * s.PS + s.v_tra * trauma - s.resilience)
@@ -184,6 +211,8 @@ def _rates(s):
     yield Rate("ANX", (anx_target - s.ANX) / s.tau_anx, "pnisim P4")
     yield Rate("TRA", -s.TRA / s.tau_tra - s.k_trauma_therapy * s.trauma_therapy * s.TRA, "pnisim P5",
                "natural recovery plus trauma-focused therapy; traumatic events add to TRA")
+    yield Rate("EPI", -s.EPI / (s.tau_episode * sp.exp(s.episode_spread * s.episode_z)), "pnisim P7",
+               "a depressive episode resolves with the person's own time constant (log-normal between people)")
     yield Rate("TRC", -s.k_chronic_therapy * s.trauma_therapy * s.TRC, "pnisim P6",
                "chronic PTSD symptoms persist without treatment and are processed by trauma-focused therapy")
 

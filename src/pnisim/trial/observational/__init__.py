@@ -31,16 +31,22 @@ with subsequent autoimmune disease. JAMA 2018;319:2388–2400, doi:10.1001/jama.
 after a stress-related disorder: HR 1.36, 95 % CI 1.33–1.40; 9.1 vs 6.0 per 1000 person-years). Nothing here is
 tuned to reproduce it: the functions report what the model produces.
 
-Event definitions are data, never evaluated: ``"autoimmune_onset"`` (the smooth flare indicator ``flare`` of
-the Baker 2013 disease switch, :mod:`pnisim.model.modules.autoimmune`, rising above 0.5 in someone without
-disease at entry), or ``"<observable><op><number>"`` with op one of >=, <=, >, < (e.g. ``"crp>3"``).
+Event definitions are data, never evaluated: ``"autoimmune_onset"`` or ``"<observable><op><number>"`` with op one
+of >=, <=, >, < (e.g. ``"crp>3"``, or ``"flare>0.5"`` for a flare of an established disease).
 
-How disease onset can arise (read with :mod:`pnisim.model.modules.autoimmune`): the whole model ships the
-monostable, healthy Baker setting (alpha2 = 1), so with shipped parameters nobody can switch into a flare.
+``"autoimmune_onset"`` is the onset of a new autoimmune disease as a graded hazard
+(:mod:`pnisim.model.modules.autoimmune`): each person's hazard is the registry incidence (``autoimmune.onset_rate``,
+per 100,000 person-years; by disease and sex in ``autoimmune.INCIDENCE``) times their pro-inflammatory drive
+relative to a healthy person at rest, so perceived stress, the Th17/Treg imbalance and a weaker glucocorticoid
+brake raise it in proportion; nobody is forced to be susceptible. A person's onset is the first daily sample at
+which their cumulative hazard since entry exceeds their own Exp(1) variate (Bender R, Augustin T, Blettner M.
+Generating survival times to simulate Cox proportional hazards models. Stat Med 2005;24:1713-1723,
+doi:10.1002/sim.2059). Beside the drawn events, the report gives each group's expected incidence from the model's
+own hazard (cumulative hazard accrued over person-time) and their ratio, with CIs from resampling people: the
+rates of the simulated people without the Poisson noise of a few drawn events.
+
 ``susceptibility`` gives a population a log-normal spread of chosen parameters (e.g. ``{"autoimmune.alpha2":
-(10, 0.2)}``: people inside Baker's bistable window 7.4–15.6, each with a remission state that disappears once
-the pro-inflammatory drive exceeds a person-specific threshold). The exposed phenotype then raises that drive
-(perceived stress, Th17/Treg imbalance, a weaker glucocorticoid brake) and pushes some people past it;
+(10, 0.2)}`` puts people inside Baker's bistable flare window), for studies of flares of an established disease;
 ``infections_per_year`` adds Poisson-timed infections (the scenario library's ``infection`` exposure, a pathogen
 bolus of Reynolds 2006 units) as transient triggers. ``exposure_at_entry`` (default) lets the exposed group's
 phenotype begin at cohort entry — the burn-in runs under the healthy preset with the same person's between-

@@ -97,7 +97,14 @@ def cohort(exposed: dict[str, float], unexposed: dict[str, float], *, n_exposed:
     y = np.stack([base[s].values[:, -1] for s in m.state_names], axis=1)
     status = base["status"].values.copy()
     at_entry = base[ev.observable].values[:, 0]
-    prevalent = ev.holds(at_entry) & (status == 0)
+    if ev.hazard:  # onset when the cumulative hazard has risen by the person's own Exp(1) variate (Bender 2005)
+        threshold = at_entry + rng.exponential(1.0, size=n)
+        prevalent = np.zeros(n, dtype=bool)
+    else:
+        threshold = np.full(n, ev.threshold)
+        prevalent = ev.holds(at_entry) & (status == 0)
+    hazard = np.zeros(n)                     # cumulative hazard accrued while at risk (hazard events)
+    h_last = at_entry.astype(float).copy()
     time = np.zeros(n)                       # hours of follow-up
     got = np.zeros(n, dtype=bool)
     failed = status != 0
@@ -114,7 +121,7 @@ def cohort(exposed: dict[str, float], unexposed: dict[str, float], *, n_exposed:
         ds = _run(m, t_out, t0, params[idx], y[idx], evs, True, solver)
         st = ds["status"].values
         x = ds[ev.observable].values
-        hit = ev.holds(x)
+        hit = (np.isfinite(x) & (x >= threshold[idx, None])) if ev.hazard else ev.holds(x)
         first = np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
         for k, i in enumerate(idx):
             if st[k] != 0:                   # censored when last known well: the start of the failed window
@@ -123,6 +130,10 @@ def cohort(exposed: dict[str, float], unexposed: dict[str, float], *, n_exposed:
             elif first[k] >= 0:
                 got[i], active[i] = True, False
                 time[i] = t_out[first[k]] - t_entry
+            if ev.hazard and st[k] == 0:
+                last = x[k, first[k]] if first[k] >= 0 else x[k, -1]
+                hazard[i] += last - h_last[i]
+                h_last[i] = last
         ok = st == 0
         y[idx[ok]] = np.stack([ds[s].values[ok, -1] for s in m.state_names], axis=1)
         start = stop
@@ -152,11 +163,46 @@ def cohort(exposed: dict[str, float], unexposed: dict[str, float], *, n_exposed:
                "susceptibility": repr(sus), "exposed": repr(exposed), "unexposed": repr(unexposed),
                "sampling": "daily at the draw time", "disclaimer": DISCLAIMER})
     estimates = analyse_cohort(time_y[at_risk], got[at_risk], group[at_risk] == "exposed")
+    if ev.hazard:
+        data["cumulative_hazard"] = ("participant", hazard, {"units": "1", "long_name": "model hazard of the event "
+                                                                                      "accrued while at risk"})
+        estimates += model_hazard_rates(time_y[at_risk], hazard[at_risk], group[at_risk] == "exposed", seed=seed)
     settings = {"exposed": exposed, "unexposed": unexposed, "n_exposed": n1, "n_unexposed": n0, "years": years,
                 "event": ev.text, "prevalent": int(prevalent.sum()), "failed": int(failed.sum()),
                 "susceptibility": sus, "infections_per_year": infections_per_year,
                 "exposure_at_entry": bool(exposure_at_entry), "seed": seed, "model": model}
     return CohortResult(data, estimates, ev, settings)
+
+
+def model_hazard_rates(time_years, hazard, exposed, *, seed: int = 0, draws: int = 1000,
+                       alpha: float = 0.05) -> list[dict]:
+    """Incidence per 1000 person-years from the model's own hazard (accrued cumulative hazard over person-time) per
+    group and their ratio, with percentile CIs from resampling people within each group: the expected rates of
+    the simulated people, free of the event draws' Poisson noise."""
+    t, h, x = np.asarray(time_years, float), np.asarray(hazard, float), np.asarray(exposed, bool)
+    rng = np.random.default_rng(seed + 7)
+    groups = {"exposed": np.flatnonzero(x), "unexposed": np.flatnonzero(~x)}
+    rate = {g: 1000.0 * h[i].sum() / t[i].sum() if t[i].sum() > 0 else math.nan for g, i in groups.items()}
+    boot = {g: np.array([1000.0 * h[j].sum() / t[j].sum() for j in
+                         (rng.choice(i, i.size) for _ in range(draws))]) if i.size else np.full(draws, math.nan)
+            for g, i in groups.items()}
+    q = (100 * alpha / 2, 100 * (1 - alpha / 2))
+    rows = []
+    for g, i in groups.items():
+        lo, hi = np.nanpercentile(boot[g], q) if i.size else (math.nan, math.nan)
+        rows.append({"design": "cohort", "statistic": "model incidence per 1000 person-years", "group": g,
+                     "n": int(i.size), "events": None, "person_years": float(t[i].sum()), "estimate": rate[g],
+                     "ci_low": float(lo), "ci_high": float(hi), "p_value": None,
+                     "note": "expected rate from the model's hazard (resampling CI over people)",
+                     "disclaimer": DISCLAIMER})
+    ratio = boot["exposed"] / boot["unexposed"]
+    lo, hi = np.nanpercentile(ratio, q)
+    rows.append({"design": "cohort", "statistic": "model hazard ratio", "group": "exposed vs unexposed",
+                 "n": int(t.size), "events": None, "person_years": float(t.sum()),
+                 "estimate": rate["exposed"] / rate["unexposed"], "ci_low": float(lo), "ci_high": float(hi),
+                 "p_value": None, "note": "ratio of the groups' expected rates from the model's hazard",
+                 "disclaimer": DISCLAIMER})
+    return rows
 
 
 def analyse_cohort(time_years, event, exposed, *, alpha: float = 0.05) -> list[dict]:

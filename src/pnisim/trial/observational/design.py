@@ -28,6 +28,7 @@ HOURS_PER_YEAR = 365.25 * 24
 MAX_YEARS = 50.0
 MAX_N = 100_000
 AUTOIMMUNE_ONSET = "autoimmune_onset"
+ONSET_HAZARD = "H_onset"    # the autoimmune module's cumulative onset hazard (a state)
 SOLVER = Solver(rtol=1e-6, atol=1e-8)
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _EVENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
@@ -132,12 +133,14 @@ def _susceptibility(spec, model) -> dict[str, tuple[float, float]]:
 
 @dataclass(frozen=True)
 class EventDefinition:
-    """A cohort event: ``observable op threshold`` first holding at a daily sample."""
+    """A cohort event: ``observable op threshold`` first holding at a daily sample, or (``hazard``) the model's
+    cumulative hazard ``observable`` rising by a person's own exponential variate since entry."""
 
     text: str
     observable: str
     op: str
     threshold: float
+    hazard: bool = False
 
     def holds(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
@@ -151,10 +154,10 @@ def parse_event(text, observables: list[str]) -> EventDefinition:
     if not isinstance(text, str):
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead.")
     if text.strip() == AUTOIMMUNE_ONSET:
-        if "flare" not in observables:
-            raise SpecError(f"The 'event' {AUTOIMMUNE_ONSET!r} needs the observable 'flare' (the autoimmune disease "
-                            f"switch of model 'whole'). Got a model without it instead.")
-        return EventDefinition(AUTOIMMUNE_ONSET, "flare", ">", 0.5)
+        if "autoimmune_risk" not in observables:
+            raise SpecError(f"The 'event' {AUTOIMMUNE_ONSET!r} needs the autoimmune onset hazard of model 'whole' "
+                            f"(observable 'autoimmune_risk'). Got a model without it instead.")
+        return EventDefinition(AUTOIMMUNE_ONSET, ONSET_HAZARD, ">=", 0.0, hazard=True)
     m = _EVENT.match(text)
     if m is None:
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead."

@@ -1,11 +1,16 @@
-"""Variance components of healthy adults: the between-person spread of the PHQ-9 and the GAD-7.
+"""Variance components of the general population: the between-person spread of the PHQ-9 and the GAD-7.
 
-One study serves them all: 2,000 healthy adults with between-person variability, settled at rest for 120 days
-(the slow symptom states reach each person's own level), blood drawn and questionnaires filled at 08:00 four times
-six weeks apart, each value seen through its assay or questionnaire and, for biomarkers, its documented
-within-person day-to-day variation (:mod:`pnisim.analysis.measurement`). :func:`variance_components` and
-:func:`icc` split repeated draws into between- and within-person variance (one-way random effects) for the
-biomarker targets to come.
+One study serves them all: 2,000 adults without a current depressive episode, with between-person variability,
+settled at rest for 120 days (the slow symptom states reach each person's own level), blood drawn and
+questionnaires filled at 08:00 four times six weeks apart, each value seen through its assay or questionnaire and,
+for biomarkers, its documented within-person day-to-day variation (:mod:`pnisim.analysis.measurement`).
+:func:`variance_components` and :func:`icc` split repeated draws into between- and within-person variance
+(one-way random effects) for the biomarker targets to come.
+
+A survey of the general population also meets people in a depressive episode: 3.9 % have a current major
+depressive syndrome (CIDI, DEGS1-MH, n = 4,483; Maske UE et al. BMC Psychiatry 2015;15:77,
+doi:10.1186/s12888-015-0463-4). The questionnaire spread is read from the 2,000 plus that share of people with
+depression (the depression case mixture) eight weeks into an episode, when symptoms have reached their plateau.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ import numpy as np
 from ...analysis.measurement import measure
 from ..studies import Studies
 from ..targets import Target
-from .common import compare
+from .common import DEPRESSION, compare
 from .registry import protocol
 
 N, DRAWS, WEEKS_APART = 2000, 4, 6
+EPISODE_PREVALENCE = 0.039  # current major depressive syndrome, Maske 2015 (DEGS1-MH, CIDI)
 DESIGN = (f"{N} healthy adults with between-person variability, settled 120 days at rest, 08:00 draws {DRAWS} times "
           f"{WEEKS_APART} weeks apart, assay and questionnaire error and within-person day-to-day variation")
 
@@ -56,11 +62,22 @@ def _boot(stat, x: np.ndarray, seed: int) -> tuple[float, float]:
     return float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))
 
 
+def _in_episode(st: Studies):
+    """People eight weeks into a depressive episode, as many as the survey's point prevalence implies."""
+    n = round(N * EPISODE_PREVALENCE / (1 - EPISODE_PREVALENCE))
+    parts = [st.population(f"episode_norms_{ph}", n=max(1, round(n * w)), phenotype=ph, start="08:00",
+                           duration="1 d", sampling="1 d", outputs=["phq9", "gad7"], seed=41, burn_in="56 d")
+             for ph, w in DEPRESSION.items()]
+    return [measure(ds.isel(individual=np.flatnonzero(np.asarray(ds["status"].values) == 0)),
+                    np.random.default_rng(st.seed + 41)) for ds in parts]
+
+
 @protocol("phq9_population_sd", "gad7_population_sd")
 def questionnaire_sd(t: Target, st: Studies):
     name = t.id.split("_")[0]
-    first = _study(st)[name].values[:, 0]
+    first = np.concatenate([ds[name].values[:, 0] for ds in (_study(st), *_in_episode(st))])
     first = first[np.isfinite(first)]
     return [compare(t, f"SD of {name} in the general population", float(np.std(first, ddof=1)),
                     _boot(lambda x: float(np.std(x, ddof=1)), first[:, None], st.seed + 43), unit="score points",
-                    design=DESIGN + "; first administration")]
+                    design=DESIGN + f"; with {100 * EPISODE_PREVALENCE:.1f} % in a depressive episode (Maske 2015); "
+                                    "first administration")]

@@ -27,10 +27,13 @@ KNOWN_GAPS: dict[str, str] = {
                      "acts through TNF, which peaks first)",
     "cortisol_halflife": "Somvanshi 2020's cortisol clearance k_cort = 0.99/h (t1/2 42 min) is faster than measured, "
                          "and a cortisol excess also quickly cuts adrenal output through the fast feedback",
-    "stress_disorder_autoimmune": "in susceptible people the PTSD preset's disease drive (about 1.9x healthy) "
-                                  "exceeds the flip threshold of the bistable switch, so onset is near-certain within "
-                                  "months instead of a 36 % higher rate; the shipped healthy setting has no onsets at "
-                                  "all (a susceptible minority and stochastic triggers are not modelled yet)",
+    "stress_disorder_autoimmune": "the ptsd preset (chronic PTSD, PCL-5 about 40) roughly doubles the pro-inflammatory "
+                                  "drive and with it the onset hazard; Song's exposure is mostly acute stress "
+                                  "reactions and adjustment disorders, milder than the preset",
+    "mindfulness_inflammation": "mindfulness acts on rumination, which raises perceived stress only in people carrying "
+                                "a stressor or a trauma load; in the MDD participants it moves sleep a little and "
+                                "the sympathetic drive not at all, so the composite hardly falls (g about 0 against "
+                                "Sanada's -0.21)",
     "vns_ra_das28": "an established flare of the bistable Baker switch does not remit when VNS trims the "
                     "pro-inflammatory drive; Koopman's patients improved within 6 weeks",
     "tsst_il10": "IL-10 rises after a stressor only through the β-adrenergic IL-10 gain, which is taken equal to "
