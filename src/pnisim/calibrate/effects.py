@@ -107,7 +107,12 @@ def grid_fit(problem: EffectProblem, n: int = 7, progress=None) -> GridFit:
     for i, x in enumerate(grid):
         if progress:
             progress(i / n, f"{problem.id}: {fp.name} = {x:.4g}")
-        r = problem.residuals([x])
+        try:
+            r = problem.residuals([x])
+        except SpecError as exc:  # the study cannot be run here (e.g. too few pass its inclusion): not a fit
+            chi2[i] = math.inf
+            evals.append({"value": float(x), "chi2": chi2[i], "residuals": [], "error": str(exc)})
+            continue
         chi2[i] = float(np.sum(r**2)) if np.all(np.isfinite(r)) else math.inf
         evals.append({"value": float(x), "chi2": chi2[i], "residuals": r.tolist()})
     k = int(np.argmin(chi2))

@@ -90,8 +90,11 @@ PLAN: tuple[Step, ...] = (
          ("sleep_il6",), "the inflammatory cost of a sleep deficit sets CRP in sleep disturbance (Irwin 2016)"),
     Step(FitParameter("phenotype:mdd_inflamed:innate.w6", 0.8, 4.0, "log", unit="pg/mL"), ("mdd_crp",),
          ("mdd_il6",), "resting IL-6 of inflamed depression sets the depression-control CRP gap (Osimo 2020)"),
-    Step(FitParameter("phenotype:mdd_inflamed:innate.wTNF", 9.0, 40.0, "log", unit="pg/mL"), ("mdd_tnf",), (),
-         "resting TNF of inflamed depression sets the TNF gap (Osimo 2020)"),
+    Step(FitParameter("phenotype:mdd_inflamed:innate.wTNF", 9.0, 20.0, "log", unit="pg/mL"), ("mdd_tnf",), (),
+         "resting TNF of inflamed depression sets the TNF gap (Osimo 2020). The range stops at 20 pg/mL, about "
+         "2.3x healthy (a plausibility cap, grade D): with TNF-alpha's between-person spread (Navarro 2012's ICC) "
+         "the pooled g alone would put a quarter of depressed people at 4-5x healthy TNF-alpha, whose kynurenine "
+         "drive then holds their symptoms far above the depression trials' baselines"),
     Step(FitParameter("psyche.cbt_rum", 0.2, 0.95, "lin", unit="1"), ("psychosocial_immune",),
          ("mindfulness_inflammation", "psychosocial_harmful"),
          "the cut of rumination by cognitive therapy sets the immune effect of psychosocial interventions (Shields "
@@ -107,10 +110,24 @@ PLAN: tuple[Step, ...] = (
          ("massage_cortisol_single",), "antidepressant action of a massage course (Hou 2010)"),
     Step(FitParameter("treatments.cox_inflammation", 0.02, 0.5, "log", unit="1"), ("antiinflammatory_depression",),
          (), "fall of resting cytokines under COX-2 inhibition sets the antidepressant effect (Köhler 2014)"),
-    Step(FitParameter("phenotype:obesity:gut.dys_set", 0.0, 2.0, "lin", unit="1"), ("probiotic_crp",),
+    Step(FitParameter("phenotype:obesity:gut.dys_set", 0.0, 1.0, "lin", unit="1"), ("probiotic_crp",),
          ("probiotic_il6", "probiotic_tnf"),
          "trait dysbiosis of obesity gives probiotics a leak to close (Milajerdi 2020; Cani 2007 metabolic "
          "endotoxaemia)"),
+    Step(FitParameter("phenotype:ra:autoimmune.alpha1", 0.02, 0.6, "log", unit="1"), ("ra_baseline_das28",),
+         ("ra_placebo_acr20",), "the median basal pro-inflammatory production of established RA sets the disease "
+         "activity of the people RA trials enrol (RAPID 2 baseline DAS28)"),
+    Step(FitParameter("phenotype:ra:autoimmune.severity_spread", 0.2, 2.0, "lin", unit="1"),
+         ("ra_baseline_das28_sd",), ("ra_placebo_acr20",),
+         "the between-patient spread of RA severity sets the spread of DAS28 at trial entry (RAPID 2)"),
+    Step(FitParameter("autoimmune.tnf_share", 0.4, 0.8, "lin", unit="1"), ("ra_antitnf_das28_change",),
+         ("ra_antitnf_acr20", "ra_antitnf_acr50", "ra_antitnf_acr70", "ra_antitnf_eular_none"),
+         "the median share of disease production that depends on TNF-alpha sets the mean DAS28 change on an anti-TNF "
+         "antibody (RAPID 1 and 2, Combe 2016); ACR responses (ARMADA) and EULAR non-response (BSRBR) test it"),
+    Step(FitParameter("autoimmune.tnf_spread", 0.0, 2.0, "lin", unit="1"), ("ra_antitnf_das28_change_sd",),
+         ("ra_antitnf_acr20", "ra_antitnf_acr50", "ra_antitnf_acr70", "ra_antitnf_eular_none"),
+         "the between-patient spread of that share sets the spread of the DAS28 change on anti-TNF (partial and "
+         "non-responders; Combe 2016)"),
 )
 
 

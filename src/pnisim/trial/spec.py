@@ -201,7 +201,7 @@ class TrialSpec(SpecModel):
     event_sampling: Quantity = Field(Quantity(value=1, unit="d"), description="grid on which time_to_event "
                                                                               "endpoints are checked")
     measurement_error: bool = Field(True, description="apply assay / questionnaire error at every visit")
-    biological_variation: bool = Field(False, description="add each biomarker's documented within-person "
+    biological_variation: bool = Field(True, description="add each biomarker's documented within-person "
                                                           "day-to-day variation at every visit (with "
                                                           "measurement_error)")
     fast_states: Literal["auto", "quasi-steady", "integrate"] = Field(

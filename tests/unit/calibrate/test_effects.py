@@ -18,7 +18,7 @@ from pnisim.model.calibration import Calibration
 from pnisim.model.phenotypes import PHENOTYPES
 from pnisim.validation.targets import load_roles, load_targets
 
-SLEEP = FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.2, "lin")
+SLEEP = FitParameter("low_grade_inflammation.sleep_gain", 0.0, 0.1, "lin")
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def test_fit_warnings_name_the_bound_a_best_value_sits_on(fit):
     d = {**fit.as_dict(), "fitted_targets": ["sleep_crp"], "profile_flat": False, "at_bound": True,
          "best": SLEEP.upper}
     (w,) = fit_warnings([d])
-    assert w["problem"] == "at the upper bound" and "0.2" in w["detail"]
+    assert w["problem"] == "at the upper bound" and f"{SLEEP.upper:g}" in w["detail"]
 
 
 def test_from_scratch_starts_uncalibrated_and_compares_with_the_shipped_fit(tmp_path):
@@ -124,3 +124,22 @@ def test_a_partial_refit_is_completed_with_the_shipped_steps_in_plan_order():
     for name, value in shipped["phenotypes"].items():
         assert full["parameters"][f"phenotype:{name}"] == value
     assert f"refitted here: {first}" in full["provenance"]["method"]
+
+
+class _Unrunnable:
+    """A problem whose study cannot run at the lower half of the range (as a trial whose inclusion nobody passes)."""
+
+    id = "unrunnable"
+    parameters = [FitParameter("x.y", 0.0, 1.0, "lin", unit="1")]
+
+    def residuals(self, theta):
+        if theta[0] < 0.5:
+            raise SpecError("only 3 of 800 screened candidates passed")
+        return np.array([(theta[0] - 0.75) / 0.05])
+
+
+def test_grid_points_where_the_study_cannot_run_are_excluded_not_fatal():
+    fit = grid_fit(_Unrunnable(), 9)
+    assert np.all(np.isinf(fit.chi2[:4])) and np.all(np.isfinite(fit.chi2[4:]))
+    assert "error" in fit.evaluations[0] and fit.best == pytest.approx(0.75, abs=1e-6)
+    assert fit.credible[0] >= 0.5

@@ -11,6 +11,7 @@ from scipy import stats as sps
 from pnisim.errors import SpecError
 from pnisim.trial.observational import (
     AUTOIMMUNE_ONSET,
+    DISEASE_FLARE,
     HOURS_PER_YEAR,
     analyse_cohort,
     case_control,
@@ -194,6 +195,7 @@ def test_parse_event_without_eval():
     e = parse_event("il6<=1e-1", names)
     assert (e.observable, e.op, e.threshold) == ("il6", "<=", 0.1)
     assert parse_event(AUTOIMMUNE_ONSET, names).hazard and parse_event("flare>0.5", names).observable == "flare"
+    assert parse_event(DISEASE_FLARE, names + ["flare_risk"]).observable == "H_flare"
     np.testing.assert_array_equal(parse_event("crp>=3", names).holds(np.array([2.9, 3.0, np.nan])),
                                   [False, True, False])
     for bad in ("crp>>3", "crp=3", "__import__('os').system('x')", "crp > abc", "3 < crp", ""):
@@ -249,10 +251,11 @@ def test_phenotype_that_needs_the_whole_model_is_refused_elsewhere():
 
 
 def test_biological_variation_widens_a_single_crp_draw():
-    """Within-person day-to-day CV of CRP 42 % (Macy EM et al. Clin Chem 1997;43:52) on top of the 5 % assay CV."""
+    """Within-person day-to-day CV of CRP 42 % (Macy EM et al. Clin Chem 1997;43:52) on top of the 5 % assay CV; on
+    by default, as in a real single draw."""
     kw = dict(n_cases=30, n_controls=30, observables=["crp"], burn_in_days=2, seed=5)
-    lab = case_control({"healthy": 1}, {"healthy": 1}, **kw).data
-    bio = case_control({"healthy": 1}, {"healthy": 1}, biological=True, **kw).data
+    lab = case_control({"healthy": 1}, {"healthy": 1}, biological=False, **kw).data
+    bio = case_control({"healthy": 1}, {"healthy": 1}, **kw).data
     assert np.allclose(lab["crp_true"].values, bio["crp_true"].values)
     err = [np.std(np.log(d["crp"].values / d["crp_true"].values)) for d in (lab, bio)]
     assert err[0] < 0.1 < 0.3 < err[1] and bio.attrs["biological"] == 1

@@ -169,9 +169,9 @@ def test_stratified_randomisation_balances_arms_within_strata():
         parse_trial(bad)
 
 
-RA_EVENTS = {
-    "name": "ra_events", "duration": "8 week", "burn_in": "14 d", "visits": ["0 week", "4 week", "8 week"],
-    "population": {"per_arm": 20, "seed": 5, "mixture": {"ra": 1.0}, "screen_factor": 1.0},
+FLARE_EVENTS = {
+    "name": "flare_events", "duration": "8 week", "burn_in": "14 d", "visits": ["0 week", "4 week", "8 week"],
+    "population": {"per_arm": 20, "seed": 5, "mixture": {"sle": 1.0}, "screen_factor": 1.0},
     "arms": [{"name": "late", "exposures": [{"type": "flare_trigger", "day": 30, "time": "00:00"}]},
              {"name": "early", "exposures": [{"type": "flare_trigger", "day": 10, "time": "00:00"}]}],
     "endpoints": [{"observable": "flare", "kind": "time_to_event", "op": ">=", "threshold": 0.5},
@@ -184,14 +184,14 @@ RA_EVENTS = {
 
 
 @pytest.fixture(scope="module")
-def ra_events():
-    return run_trial(parse_trial(RA_EVENTS))
+def flare_events():
+    return run_trial(parse_trial(FLARE_EVENTS))
 
 
-def test_time_to_first_flare_follows_each_arms_trigger_and_adherence(ra_events):
-    """Baker 2013 switch (RA preset, bistable): a trigger scaled by the participant's adherence starts a lasting
+def test_time_to_first_flare_follows_each_arms_trigger_and_adherence(flare_events):
+    """Baker 2013 switch (SLE preset, bistable): a trigger scaled by the participant's adherence starts a lasting
     flare only when large enough; the first flare follows the arm's trigger day (10 vs 30)."""
-    d = ra_events.data
+    d = flare_events.data
     arm, t, ev = d["arm"].values, d["event_time_0"].values, d["event_0"].values.astype(bool)
     assert 0 < ev[arm == "early"].sum() < 20 and 0 < ev[arm == "late"].sum() < 20  # adherence decides
     # no flare before the trigger; a weak (low-adherence) trigger takes longer to tip the switch
@@ -199,12 +199,12 @@ def test_time_to_first_flare_follows_each_arms_trigger_and_adherence(ra_events):
     assert np.median(t[ev & (arm == "early")]) < 20 < 30 < np.median(t[ev & (arm == "late")])
     a = d["adherence"].values
     assert a[ev].min() > np.median(a[~ev & np.isinf(d["dropout_time"].values)])  # flares in the adherent
-    hr = next(e for e in ra_events.estimates if e["name"] == "hazard ratio")
+    hr = next(e for e in flare_events.estimates if e["name"] == "hazard ratio")
     assert hr["estimate"] > 1 and hr["ci_low"] < hr["estimate"] < hr["ci_high"]
 
 
-def test_dropout_hides_later_visits_and_censors_events(ra_events):
-    d = ra_events.data
+def test_dropout_hides_later_visits_and_censors_events(flare_events):
+    d = flare_events.data
     left = np.isfinite(d["dropout_time"].values)
     assert 0.1 < left.mean() < 0.5  # 30 % expected by week 8
     end = d["visit_time"].values[-1]
@@ -215,13 +215,13 @@ def test_dropout_hides_later_visits_and_censors_events(ra_events):
     assert np.all(d["dropout_time"].values[left] < end)
 
 
-def test_every_endpoint_kind_is_analysed(ra_events):
-    names = {(e["kind"], e["name"]) for e in ra_events.estimates}
+def test_every_endpoint_kind_is_analysed(flare_events):
+    names = {(e["kind"], e["name"]) for e in flare_events.estimates}
     assert ("time_to_event", "hazard ratio") in names and ("event", "risk ratio") in names
     assert ("value", "Hedges g") in names and ("value", "ANCOVA (adjusted for baseline)") in names or \
         any(k == "value" and "ANCOVA" in n for k, n in names)
     assert ("auc", "mean difference") in names
-    assert {p["endpoint"] for p in ra_events.power} == {"disease_score (value)", "disease_score (auc)"}
+    assert {p["endpoint"] for p in flare_events.power} == {"disease_score (value)", "disease_score (auc)"}
 
 
 @pytest.mark.parametrize("change, message", [
@@ -234,7 +234,7 @@ def test_every_endpoint_kind_is_analysed(ra_events):
     ({"event_sampling": "1 min"}, "'event_sampling' of the trial must be between"),
 ])
 def test_bad_endpoints_adherence_dropout_are_refused(change, message):
-    spec = {**copy.deepcopy(RA_EVENTS), **change}
+    spec = {**copy.deepcopy(FLARE_EVENTS), **change}
     with pytest.raises(SpecError, match=message):
         parse_trial(spec)
 

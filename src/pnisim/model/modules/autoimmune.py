@@ -22,7 +22,7 @@ fractions (Th17 ~1 %, Treg ~6 % of CD4+) are the order of magnitude of healthy-c
 meta-analysis of Morita T et al. PLoS One 2016;11:e0162306, doi:10.1371/journal.pone.0162306); assays
 differ widely, so they are grade C.
 
-``autoimmune`` — disease activity on the Baker 2013 bistable cytokine switch (Baker M et al. Math Med Biol
+``autoimmune`` — disease activity on the Baker 2013 cytokine equations (a bistable switch, or a graded course) (Baker M et al. Math Med Biol
 2013;30:311, doi:10.1093/imammb/dqs026; BIOMD0000000550, MODELS.md §3), the same two equations as
 :mod:`.baker2013` divided by a time scale ``tau`` (hours per dimensionless Baker time unit). Default
 parameters are the RA-prone setting α2 = 10 (bistable; remission (0.0087, 0.0250), flare (1.328, 0.391)).
@@ -44,6 +44,19 @@ at the time the cumulative hazard crosses an exponential variate (the inverse-cu
 Augustin T, Blettner M. Stat Med 2005;24:1713-1723, doi:10.1002/sim.2059). Age is not a parameter: the rates are
 all-adult averages.
 
+Flares (relapses) of an established disease are a graded hazard too (``H_flare``): the disease's published flare
+rate on standard care (``flare_rate``, per patient-year: ``FLARE_RATE``, sources in ``FLARE_SOURCE``) times the
+same relative drive, ``(ai_drive / drive_ref) ** k_flare`` with ``k_flare`` = 1 (grade D; the effect of stress on
+flares in cohorts is a held-out test). Cohort studies draw flare times from it as they draw onsets; ``flare_risk``
+is the probability of at least one flare since the start of the run.
+
+Patients differ (``severity_z`` and ``tnf_z``, standard-normal traits): the basal production alpha1 is the preset's
+median times ``exp(severity_spread * severity_z)``, and the share of pro-inflammatory production that depends on
+TNF-alpha (the part an anti-TNF antibody can cut; the rest runs through IL-6, B cells, GM-CSF and other pathways, so
+patients who fail anti-TNF respond to other mechanisms) is logit-normal around ``tnf_share`` with SD ``tnf_spread``.
+Both spreads and the median share are fitted to RA trials (``pnisim calibrate``: baseline DAS28 and its SD in RAPID
+2, the DAS28 change on an anti-TNF antibody and its SD in RAPID 1 and 2); ACR and EULAR responses are held out.
+
 Stochastic triggers are NOT in the ODE. Infections and stressors arrive as scenario events that set the
 input ``flare_trigger`` for their duration; a trigger that is large and long enough carries the state past the
 saddle. It has the name of :mod:`.baker2013`'s input but is a rate in p per day (unit "1/d"), so compose
@@ -52,16 +65,19 @@ refuses a model holding both modules. Flare counting uses the smooth 0/1 observa
 Time scale and disease presets (``DISEASES``, grade D unless stated). Baker's time is dimensionless; in the
 bistable setting a treatment that cuts production by 50-80 % brings remission in ~2-3 units, and a
 monostable excursion lasts ~3.5 units. The trigger is a rate in p per day, independent of ``tau``: a 48 h
-trigger of 0.1/d carries an RA patient in remission above DAS28 5.1 by the trigger's end. RA, SLE,
-IBD: bistable, τ = 168 h, so a treated flare remits over 2-3 weeks; patients report RA flares lasting < 1
-week (57 %) to >= 2 weeks (30 %) (Bykerk VP et al. J Rheumatol 2014;41:227-234) and more than half of the
-flares in the OMERACT flare studies lasted > 14 days (Bartlett SJ et al. J Rheumatol 2015;42:2185,
-doi:10.3899/jrheum.141169). In the model the short ones are sub-threshold excursions, the long ones switches
-that need a treatment change, as in those registries. MS (relapsing-remitting): α2 = 7.0, just below the
-bistable window, so a trigger gives a self-limited relapse; τ = 160 h makes it last about a month (Vélez de
-Mendizábal N et al. BMC Syst Biol 2011;5:114, doi:10.1186/1752-0509-5-114: ~1 relapse per year untreated,
-relapses ~1 month, about a third preceded by infection or stress — the relapse rate is a property of the
-scenario's trigger events, not of the ODE).
+trigger of 0.1/d carries a patient of the bistable presets from remission into a flare by the trigger's end.
+RA (established): a graded course, not a switch. Self-induction alpha2 = 3 lies below Baker's bistable window, so
+each patient has one steady activity set by their own basal production (severity) and treatment, and a drug that
+cuts part of the production gives a partial response in proportion (trials report ACR20/50/70 and EULAR
+moderate/good responses, not all-or-nothing remission); τ = 168 h puts most of an anti-TNF response within 1-3
+weeks, as in ARMADA and DE011. SLE, IBD: bistable, τ = 168 h, so a treated flare remits over 2-3 weeks
+(patients report RA flares lasting < 1 week (57 %) to >= 2 weeks (30 %): Bykerk VP et al. J Rheumatol
+2014;41:227-234; more than half of the flares in the OMERACT flare studies lasted > 14 days: Bartlett SJ et al.
+J Rheumatol 2015;42:2185, doi:10.3899/jrheum.141169); short flares are sub-threshold excursions, long ones
+switches that need a treatment change. MS (relapsing-remitting): α2 = 7.0, just below the bistable window, so a
+trigger gives a self-limited relapse; τ = 160 h makes it last about a month (Vélez de Mendizábal N et al. BMC
+Syst Biol 2011;5:114, doi:10.1186/1752-0509-5-114: relapses ~1 month, about a third preceded by infection or
+stress). How often flares come is the flare hazard above; the trigger events of a scenario shape a flare.
 Readouts: activity x = p²/(p² + K_act²) mapped linearly to the disease's score. RA: DAS28 (range 0.96-9.4;
 remission < 2.6, high activity > 5.1: Prevoo MLL et al. Arthritis Rheum 1995;38:44, doi:10.1002/art.1780380107,
 and the EULAR cut-offs). SLE: SLEDAI-2K (0 remission, 1-4 low, 5-10 moderate, > 10 high: Gordon C et al. BSR
@@ -72,8 +88,9 @@ score 0-12 (remission <= 2, moderate-to-severe active 6-12: Schroeder KW et al. 
 doi:10.1056/NEJM198712243172603). Score floors/spans are pnisim choices, not fits (grade D).
 
 Well supported: the Th17/Treg axis and its IL-6 and glucocorticoid control (B/C); the clinical score cut-offs
-(A/B). Speculative: every coupling size here, the stress terms, Baker's bistable switch as a model of human
-flares (C), and the time scales (D, not yet calibrated).
+(A/B); the registry incidences and published flare rates (A/B); RA's baseline activity and anti-TNF response
+(fitted to trials, B). Speculative: every coupling size here, the stress terms, Baker's bistable switch as a model
+of human flares (C), the time scales (D) and the scaling of onset and flare hazards by the drive (D).
 """
 
 from __future__ import annotations
@@ -223,6 +240,18 @@ INCIDENCE_SOURCE = {
     "ibd": "Burisch J et al. Gut 2014;63:588 (doi:10.1136/gutjnl-2013-304636; Western Europe 2010: ulcerative colitis "
            "10.8 + Crohn's disease 6.5, no marked sex difference)",
 }
+#: Flare (relapse) rate per patient-year on standard care, as a constant hazard (``flare_rate``).
+FLARE_RATE = {"ra": 0.36, "sle": 0.65, "ms": 0.40, "ibd": 0.11}
+FLARE_SOURCE = {
+    "ra": "Bechman K et al. J Rheumatol 2018 (doi:10.3899/jrheum.171375, PMID 30173149): 46 of 152 patients in low "
+          "disease activity (DAS28 < 3.2) flared within 12 months, a hazard of -ln(1 - 0.30) = 0.36 per year",
+    "sle": "Petri M, Genovese M, Engle E, Hochberg M. Arthritis Rheum 1991;34:937-944 (Hopkins Lupus Cohort, 185 "
+           "patients): 0.65 flares per patient-year",
+    "ms": "Kappos L et al. N Engl J Med 2010;362:387-401 (doi:10.1056/NEJMoa0909494, FREEDOMS): annualised relapse rate "
+          "0.40 on placebo",
+    "ibd": "Hoie O et al. Am J Gastroenterol 2007;102:1692-1701 (PMID 17555460, IBSEN ulcerative colitis cohort, "
+           "n = 771): 67 % relapsed at least once within 10 years, a hazard of -ln(0.33) / 10 = 0.11 per year",
+}
 REMISSION_STATE = baker_steady_state(0.025, 10.0)  # (0.0087, 0.0250), MODELS.md §3
 
 autoimmune = Module(
@@ -240,10 +269,13 @@ autoimmune = Module(
         State("ai_pro", "1", REMISSION_STATE[1], "pro-inflammatory cytokine p of Baker 2013 (scaled)"),
         State("H_onset", "1", 0.0, "cumulative hazard of the onset of a new autoimmune disease since the start of "
                                     "the run", scale=1.0),
+        State("H_flare", "1", 0.0, "cumulative hazard of a flare (relapse) of the person's autoimmune disease since "
+                                    "the start of the run", scale=1.0),
     ),
     parameters=(
         *table(BAKER, "C", [
-            ("alpha1", 0.025, "1", "basal pro-inflammatory production"),
+            ("alpha1", 0.025, "1", "basal pro-inflammatory production (healthy 0.025; established RA about 0.1)",
+             {"bounds": (0.0025, 5.0)}),
             ("alpha2", 10.0, "1", "maximal pro-inflammatory self-induction (RA-prone, bistable)",
              {"source": baker2013.RA_PRONE["ra.alpha2"].source, "bounds": (0.1, 20.0)}),
             ("alpha3", 0.5, "1", "pro-cytokine level for half-maximal anti-inflammatory induction"),
@@ -275,6 +307,22 @@ autoimmune = Module(
              "in proportion to the drive)", {"bounds": (0.0, 4.0)}),
             ("drive_ref", 1.0, "1", "pro-inflammatory drive of a healthy person at rest (24-h mean)",
              {"bounds": (0.1, 10.0)}),
+            ("flare_rate", 0.0, "1/person-year", "flare (relapse) rate of the disease in patients on standard "
+             "care, at the healthy resting drive (by disease in FLARE_RATE; 0 without an autoimmune disease)",
+             {"bounds": (0.0, 10.0), "grade": "B"}),
+            ("k_flare", 1.0, "1", "exponent of the flare hazard on the relative pro-inflammatory drive (1: hazard in "
+             "proportion to the drive, as for onset)", {"bounds": (0.0, 4.0)}),
+            ("severity_spread", 0.0, "1", "between-patient SD of the log basal pro-inflammatory production alpha1 "
+             "(disease severity); 0 = every patient the preset's median", {"bounds": (0.0, 3.0)}),
+            ("severity_z", 0.0, "1", "the patient's standard-normal position in the distribution of disease "
+             "severity (0 = the median)", {"bounds": (-4.0, 4.0), "sd": 1.0}),
+            ("tnf_share", 0.85, "1", "median share of the disease's pro-inflammatory production that depends on "
+             "TNF-alpha, the part anti-TNF antibodies can cut (the rest runs through IL-6, B cells, GM-CSF, ...)",
+             {"bounds": (0.01, 0.999), "grade": "C"}),
+            ("tnf_spread", 1.0, "1", "between-patient SD of the logit of the TNF-dependent share",
+             {"bounds": (0.0, 4.0), "grade": "C"}),
+            ("tnf_z", 0.0, "1", "the patient's standard-normal position in the distribution of TNF-dependent shares "
+             "(0 = the median)", {"bounds": (-4.0, 4.0), "sd": 1.0}),
         ]),
     ),
     inputs=(
@@ -301,9 +349,18 @@ autoimmune = Module(
                    "hazard of the onset of a new autoimmune disease"),
         Observable("autoimmune_risk", "1", lambda s: 1 - sp.exp(-s.H_onset),
                    "probability of the onset of a new autoimmune disease since the start of the run"),
+        Observable("flare_hazard", "1/person-year", lambda s: _flare_hazard(s),
+                   "hazard of a flare (relapse) of the person's autoimmune disease"),
+        Observable("flare_risk", "1", lambda s: 1 - sp.exp(-s.H_flare),
+                   "probability of at least one flare (relapse) since the start of the run"),
     ),
     equations=lambda s: _disease_rates(s),
 )
+
+
+def tnf_dependent_share(s):
+    """The patient's share of pro-inflammatory production that depends on TNF-alpha (logit-normal between patients)."""
+    return 1 / (1 + sp.exp(-(sp.log(s.tnf_share / (1 - s.tnf_share)) + s.tnf_spread * s.tnf_z)))
 
 
 def _drive(s):
@@ -316,6 +373,11 @@ def _onset_hazard(s):
     return s.onset_rate / 1e5 * (_drive(s) / s.drive_ref) ** s.k_onset
 
 
+def _flare_hazard(s):
+    """Flare hazard per patient-year: the disease's published rate scaled by the relative pro-inflammatory drive."""
+    return s.flare_rate * (_drive(s) / s.drive_ref) ** s.k_flare
+
+
 def _activity(s):
     return s.ai_pro**2 / (s.ai_pro**2 + s.K_act**2)
 
@@ -326,11 +388,14 @@ def _flare(score, s):
 
 def _disease_rates(s):
     a, p = s.ai_anti, s.ai_pro
-    production = (1 - s.ai_treatment) * (1 - s.drug_block) * (_drive(s) * s.alpha1 + s.alpha2 * p**2 / (1 + p**2))
+    alpha1 = s.alpha1 * sp.exp(s.severity_spread * s.severity_z)  # the patient's own basal production (severity)
+    production = (1 - s.ai_treatment) * (1 - s.drug_block) * (_drive(s) * alpha1 + s.alpha2 * p**2 / (1 + p**2))
     # the trigger is a rate in p per day, independent of tau, so one infection means the same push in every disease
     trigger = s.flare_trigger / HOURS_PER_DAY / (1 + a**2)
     yield Rate("H_onset", _onset_hazard(s) / HOURS_PER_YEAR, "pnisim: onset hazard",
                "registry incidence x relative pro-inflammatory drive (graded; Bender 2005 for event times)")
+    yield Rate("H_flare", _flare_hazard(s) / HOURS_PER_YEAR, "pnisim: flare hazard",
+               "published flare rate of the disease x relative pro-inflammatory drive (Bender 2005 for event times)")
     yield Rate("ai_anti", (-a + s.alpha4 * p**2 / (s.alpha3**2 + p**2)) / s.tau,
                "Baker 2013 da/dt (BIOMD0000000550) / tau")
     yield Rate("ai_pro", (-s.gamma * p + production / (1 + a**2)) / s.tau + trigger,
@@ -348,16 +413,25 @@ _READOUT = "pnisim readout map (floor/span chosen to place remission and flare s
 #: Parameter overrides per disease ("autoimmune.<name>" -> ParameterOverride), each with source and grade.
 DISEASES: dict[str, dict[str, ParameterOverride]] = {
     "ra": {
-        "autoimmune.alpha2": baker2013.RA_PRONE["ra.alpha2"],
-        "autoimmune.tau": _o(168.0, "pnisim: treated RA flare remits over 2-3 weeks; flare durations Bykerk 2014 "
-                                    "J Rheumatol 41:227, Bartlett 2015 J Rheumatol 42:2185"),
+        "autoimmune.flare_rate": _o(FLARE_RATE["ra"], FLARE_SOURCE["ra"], "B"),
+        "autoimmune.alpha2": _o(3.0, "pnisim: established RA as a graded course, self-induction below Baker's "
+                                     "bistable window (7.4-15.6), so activity follows the patient's severity and "
+                                     "treatment continuously", "C"),
+        "autoimmune.alpha1": _o(0.4, "pnisim: median basal production of established active RA (placeholder until "
+                                     "calibrated to trial baselines)"),
+        "autoimmune.severity_spread": _o(1.0, "pnisim: between-patient spread of RA severity (placeholder until "
+                                              "calibrated to the SD of trial baselines)"),
+        "autoimmune.K_act": _o(0.2, _READOUT + "; graded course: half-maximal activity at Baker p 0.2"),
+        "autoimmune.tau": _o(168.0, "pnisim: anti-TNF responses develop over 1-3 weeks (most ACR20 responses by "
+                                    "week 1-2: Weinblatt 2003 ARMADA, van de Putte 2004 DE011)"),
         "autoimmune.score_floor": _o(1.9, _READOUT + "; DAS28 ~2 in remission/low activity (mean DAS28-CRP 1.9 "
                                           "in a Danish flare cohort)"),
-        "autoimmune.score_span": _o(5.5, _READOUT + "; flare state DAS28 ~6.7, as in active-RA trials"),
+        "autoimmune.score_span": _o(7.0, _READOUT + "; DAS28 up to 8.9, the top of active-RA trial populations"),
         "autoimmune.score_flare": _o(5.1, "Prevoo 1995 Arthritis Rheum 38:44; DAS28 > 5.1 = high activity", "A"),
         "autoimmune.flare_width": _o(0.1, "pnisim: smooth step width, DAS28 units"),
     },
     "sle": {
+        "autoimmune.flare_rate": _o(FLARE_RATE["sle"], FLARE_SOURCE["sle"], "B"),
         "autoimmune.alpha2": _o(10.0, "pnisim: bistable flare switch as for RA (Baker 2013 window 7.4-15.6)", "C"),
         "autoimmune.tau": _o(168.0, "pnisim: a treated flare remits over 2-3 weeks, as for RA"),
         "autoimmune.score_floor": _o(2.0, _READOUT + "; remission readout within LLDAS (SLEDAI-2K <= 4, "
@@ -367,6 +441,7 @@ DISEASES: dict[str, dict[str, ParameterOverride]] = {
         "autoimmune.flare_width": _o(0.3, "pnisim: smooth step width, SLEDAI-2K units"),
     },
     "ms": {
+        "autoimmune.flare_rate": _o(FLARE_RATE["ms"], FLARE_SOURCE["ms"], "B"),
         "autoimmune.alpha2": _o(7.0, "pnisim: just below the bistable window (7.4-15.6) so relapses remit "
                                      "spontaneously (relapsing-remitting MS, " + VELEZ + ")", "C"),
         "autoimmune.tau": _o(160.0, "pnisim: relapse lasts ~1 month (" + VELEZ + ")", "C"),
@@ -376,6 +451,7 @@ DISEASES: dict[str, dict[str, ParameterOverride]] = {
         "autoimmune.flare_width": _o(0.05, "pnisim: smooth step width, EDSS units"),
     },
     "ibd": {
+        "autoimmune.flare_rate": _o(FLARE_RATE["ibd"], FLARE_SOURCE["ibd"], "B"),
         "autoimmune.alpha2": _o(10.0, "pnisim: bistable flare switch as for RA (Baker 2013 window 7.4-15.6)", "C"),
         "autoimmune.tau": _o(168.0, "pnisim: a treated flare remits over 2-3 weeks, as for RA"),
         "autoimmune.score_floor": _o(1.0, _READOUT + "; remission readout Mayo <= 2 (Schroeder 1987)"),
@@ -400,7 +476,8 @@ def _check_disease(disease: str) -> None:
 
 
 def module(disease: str = "ra") -> Module:
-    """The ``autoimmune`` module starting at the remission steady state of ``disease``'s preset."""
+    """The ``autoimmune`` module starting at the lowest steady state of ``disease``'s preset (remission of a switch,
+    the median patient's activity for RA's graded course)."""
     _check_disease(disease)
     par = {p.name: p.value for p in autoimmune.parameters}
     par.update({k.split(".", 1)[1]: o.value for k, o in DISEASES[disease].items()})
@@ -421,7 +498,8 @@ th17_drives_disease = Coupling(
 
 
 def model(disease: str = "ra") -> Model:
-    """Stand-alone T cells + disease activity for ``disease`` (ra, sle, ms, ibd), in hours, resting at remission."""
+    """Stand-alone T cells + disease activity for ``disease`` (ra, sle, ms, ibd), in hours, at the preset's lowest
+    steady state."""
     _check_disease(disease)
     name, unit, description = READOUTS[disease]
     readout = Observable(

@@ -29,6 +29,13 @@ Driven by that IL-6 curve (baseline 0.61 pg/mL, so CRP 0.61 mg/L), CRP peaks at 
 amplitude is not fitted to CRP data); once the hepatic signal has subsided (from ~72 h) the CRP excess falls
 with the 19 h half-life.
 
+Between people (pnisim): CRP differs more between people than IL-6 alone explains; CRP concentration is heritable
+and carries the effect of CRP-gene variants independent of IL-6 (Pankow JS et al. Atherosclerosis 2001;154:681-689,
+doi:10.1016/s0021-9150(00)00586-4; heritability 35-40 %). The maximal synthesis ``k_syn`` therefore varies between people (log-normal CV
+0.46), set so that, on top of the IL-6 spread it inherits, the ICC of ln CRP over four morning draws six weeks apart
+with the within-person variation of :mod:`pnisim.analysis.measurement` is that of healthy adults aged 20-40 (0.62:
+Navarro SL et al. Cancer Epidemiol Biomarkers Prev 2012;21:1167-1170, PMC3392358).
+
 Ports and inputs: the port ``IL6`` (pg/mL) is where a cytokine module (e.g. Windoloski's ``IL6``) is bound; by
 default it follows the input ``il6_plasma`` (default 1 pg/mL, a healthy baseline), so a scenario can drive the
 module alone. Time unit: hours.
@@ -70,7 +77,8 @@ crp = Module(
         ("k_deg", K_DEG, "1/h", "CRP elimination (plasma half-life 19 h)",
          {"source": "Pepys & Hirschfield 2003 (targets.csv crp_halflife: 19 h, 17-21)", "grade": "B",
           "bounds": (math.log(2.0) / 21.0, math.log(2.0) / 17.0)}),
-        ("k_syn", CRP_CEILING * K_DEG, "mg/L/h", "maximal hepatic synthesis (ceiling k_syn/k_deg = 500 mg/L)"),
+        ("k_syn", CRP_CEILING * K_DEG, "mg/L/h", "maximal hepatic synthesis (ceiling k_syn/k_deg = 500 mg/L)",
+         {"cv": 0.46, "source": FITTED + "; between-person CV set from the CRP ICC of Navarro 2012 (target crp_icc)"}),
         ("K6", K6, "pg/mL", "IL-6 at half-maximal synthesis (baseline CRP 1 mg/L at IL-6 1 pg/mL)"),
         ("k_tr", 0.1, "1/h", "transit rate of the hepatic signal (CRP peak ~30 h after an LPS IL-6 transient)"),
     ]),

@@ -247,6 +247,11 @@ def _activity_excess(s):
     return s.ai_pro**4 / (s.ai_pro**4 + k**4) - HEALTHY_PRO**4 / (HEALTHY_PRO**4 + k**4)
 
 
+def _tnf_share(s):
+    """The patient's TNF-dependent share of disease production (autoimmune.tnf_dependent_share, read across)."""
+    return autoimmune.tnf_dependent_share(_Within(s, "autoimmune"))
+
+
 def _vagal_release(s):
     k = s.autonomic__k_vag
     return (1 + k) / (1 + k * s.VAG)
@@ -273,7 +278,7 @@ autoimmunity_links = Coupling(
         "autoimmune.th17": lambda s: (s.Th17 / s.Treg) / (s.tcell__th17_rest / s.tcell__treg_rest),
         # TNF-driven production falls with free TNF; IL-6-driven with free IL-6 receptors; the vagal reflex
         # scales macrophage TNF release (Koopman 2016: VNS lowered TNF production and DAS28)
-        "autoimmune.drug_block": lambda s: 1 - (1 - pharmacology._combined_tnf_block(s))
+        "autoimmune.drug_block": lambda s: 1 - (1 - _tnf_share(s) * pharmacology._combined_tnf_block(s))
         * (il6_signal(s) / s.IL6) * _vagal_release(s),
     },
 )

@@ -28,6 +28,11 @@ CITATION = (
 )
 DOI = "10.1113/EP091552"
 FIT = "Windoloski 2024 mean bolus fit (MeanBolusOptPars.mat)"
+# The source model is a mean-subject fit; how much people's resting set points differ is pnisim's. Each CV is set so
+# that the ICC of ln(marker) over four morning draws six weeks apart, seen through the within-person day-to-day and
+# assay variation of pnisim.analysis.measurement, is the ICC of healthy adults aged 20-40 (IL-6 0.48, TNF-alpha 0.92:
+# Navarro SL et al. Cancer Epidemiol Biomarkers Prev 2012;21:1167-1170, PMC3392358; ICC = sb^2 / (sb^2 + sw^2)).
+SPREAD = FIT + " (value); between-person CV set from the ICC of Navarro 2012 (PMC3392358), target {}"
 
 
 def up(s, x, h):
@@ -71,7 +76,7 @@ innate = Module(
         ("hM10", 0.3, "1", "Hill exponent"),
         ("kTNFM", 0.998, "pg/mL/h per cell/uL", "TNF release per activated monocyte", {"cv": 0.3}),
         ("kTNF", 1.395, "1/h", "TNF clearance"),
-        ("wTNF", 8.79, "pg/mL", "TNF baseline", {"cv": 0.3}),
+        ("wTNF", 8.79, "pg/mL", "TNF baseline", {"cv": 0.73, "source": SPREAD.format("tnf_icc")}),
         ("xTNF6", 560, "pg/mL", "IL-6 inhibition of TNF"),
         ("hTNF6", 2.0, "1", "Hill exponent"),
         ("xTNF10", 15.54, "pg/mL", "IL-10 inhibition of TNF"),
@@ -85,7 +90,7 @@ innate = Module(
         ("h66", 1.0, "1", "Hill exponent"),
         ("x610", 31.07, "pg/mL", "IL-10 inhibition of IL-6"),
         ("h610", 4.0, "1", "Hill exponent"),
-        ("w6", 0.6097, "pg/mL", "IL-6 baseline", {"cv": 0.4}),
+        ("w6", 0.6097, "pg/mL", "IL-6 baseline", {"cv": 0.28, "source": SPREAD.format("il6_icc")}),
         ("k8", 0.686, "1/h", "IL-8 clearance"),
         ("k8M", 0.746, "pg/mL/h per cell/uL", "IL-8 release per activated monocyte"),
         ("k8TNF", 0.789, "pg/mL/h per cell/uL", "TNF-driven IL-8 release"),

@@ -31,8 +31,10 @@ with subsequent autoimmune disease. JAMA 2018;319:2388–2400, doi:10.1001/jama.
 after a stress-related disorder: HR 1.36, 95 % CI 1.33–1.40; 9.1 vs 6.0 per 1000 person-years). Nothing here is
 tuned to reproduce it: the functions report what the model produces.
 
-Event definitions are data, never evaluated: ``"autoimmune_onset"`` or ``"<observable><op><number>"`` with op one
-of >=, <=, >, < (e.g. ``"crp>3"``, or ``"flare>0.5"`` for a flare of an established disease).
+Event definitions are data, never evaluated: ``"autoimmune_onset"``, ``"disease_flare"`` or
+``"<observable><op><number>"`` with op one of >=, <=, >, < (e.g. ``"crp>3"``, or ``"flare>0.5"`` for high
+activity of an established disease). ``"disease_flare"`` is the first flare (relapse) of an established disease,
+drawn from the flare hazard (the disease's published flare rate times the relative drive) exactly as onsets are.
 
 ``"autoimmune_onset"`` is the onset of a new autoimmune disease as a graded hazard
 (:mod:`pnisim.model.modules.autoimmune`): each person's hazard is the registry incidence (``autoimmune.onset_rate``,
@@ -59,10 +61,11 @@ from .cohort import CohortResult as CohortResult
 from .cohort import analyse_cohort as analyse_cohort
 from .cohort import cohort as cohort
 from .design import AUTOIMMUNE_ONSET as AUTOIMMUNE_ONSET
+from .design import DISEASE_FLARE as DISEASE_FLARE
 from .design import HOURS_PER_YEAR as HOURS_PER_YEAR
 from .design import MAX_YEARS as MAX_YEARS
 from .design import EventDefinition as EventDefinition
 from .design import parse_event as parse_event
 
 __all__ = ["CaseControlResult", "CohortResult", "EventDefinition", "case_control", "cohort", "analyse_cohort",
-           "parse_event", "MAX_YEARS", "HOURS_PER_YEAR", "AUTOIMMUNE_ONSET"]
+           "parse_event", "MAX_YEARS", "HOURS_PER_YEAR", "AUTOIMMUNE_ONSET", "DISEASE_FLARE"]

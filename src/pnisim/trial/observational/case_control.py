@@ -36,7 +36,7 @@ class CaseControlResult:
 def case_control(cases: dict[str, float], controls: dict[str, float], *, n_cases: int, n_controls: int,
                  observables: list[str], model: str = "whole", seed: int = 0, burn_in_days: int = 28,
                  measurement_error: bool = True, variability: bool = True, exposures=None,
-                 draw_time: str = "08:00", biological: bool = False,
+                 draw_time: str = "08:00", biological: bool = True,
                  solver: Solver = SOLVER, calibration: Calibration = SHIPPED) -> CaseControlResult:
     """Cases vs controls measured once at a morning blood draw: per observable the group means and SDs, Hedges' g
     with its 95 % CI and pooled t-test p-value, on the raw and (positive observables) the log scale.

@@ -28,7 +28,9 @@ HOURS_PER_YEAR = 365.25 * 24
 MAX_YEARS = 50.0
 MAX_N = 100_000
 AUTOIMMUNE_ONSET = "autoimmune_onset"
-ONSET_HAZARD = "H_onset"    # the autoimmune module's cumulative onset hazard (a state)
+DISEASE_FLARE = "disease_flare"
+#: Events drawn from a cumulative hazard (a state of the autoimmune module) -> (state, observable that needs it).
+HAZARD_EVENTS = {AUTOIMMUNE_ONSET: ("H_onset", "autoimmune_risk"), DISEASE_FLARE: ("H_flare", "flare_risk")}
 SOLVER = Solver(rtol=1e-6, atol=1e-8)
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _EVENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
@@ -148,20 +150,23 @@ class EventDefinition:
 
 
 def parse_event(text, observables: list[str]) -> EventDefinition:
-    """``"autoimmune_onset"`` or ``"<observable><op><number>"`` (op: >=, <=, >, <) -> an EventDefinition. No eval:
-    a regular expression splits the text and the observable must be one of ``observables``."""
-    allowed = f"'{AUTOIMMUNE_ONSET}' or '<observable><op><number>' with op one of >=, <=, >, < (e.g. 'crp>3')"
+    """``"autoimmune_onset"``, ``"disease_flare"`` or ``"<observable><op><number>"`` (op: >=, <=, >, <) -> an
+    EventDefinition. No eval: a regular expression splits the text and the observable must be one of
+    ``observables``."""
+    allowed = (f"'{AUTOIMMUNE_ONSET}', '{DISEASE_FLARE}' or '<observable><op><number>' with op one of >=, <=, >, < "
+               "(e.g. 'crp>3')")
     if not isinstance(text, str):
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead.")
-    if text.strip() == AUTOIMMUNE_ONSET:
-        if "autoimmune_risk" not in observables:
-            raise SpecError(f"The 'event' {AUTOIMMUNE_ONSET!r} needs the autoimmune onset hazard of model 'whole' "
-                            f"(observable 'autoimmune_risk'). Got a model without it instead.")
-        return EventDefinition(AUTOIMMUNE_ONSET, ONSET_HAZARD, ">=", 0.0, hazard=True)
+    if text.strip() in HAZARD_EVENTS:
+        state, needs = HAZARD_EVENTS[text.strip()]
+        if needs not in observables:
+            raise SpecError(f"The 'event' {text.strip()!r} needs the hazard of model 'whole' (observable {needs!r}). "
+                            f"Got a model without it instead.")
+        return EventDefinition(text.strip(), state, ">=", 0.0, hazard=True)
     m = _EVENT.match(text)
     if m is None:
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead."
-                        + did_you_mean(text, [AUTOIMMUNE_ONSET]))
+                        + did_you_mean(text, list(HAZARD_EVENTS)))
     name, op, number = m.group(1), m.group(2), float(m.group(3))
     if name not in observables:
         raise SpecError(f"The observable {name!r} of the 'event' must be one of the model's observables "

@@ -12,6 +12,7 @@ The protocols are grouped by the kind of study that mirrors their source:
 * :mod:`.observational` -- case-control and cohort designs;
 * :mod:`.population_norms` -- between-person spread and week-to-week repeatability in the general population;
 * :mod:`.natural_history` -- remission of untreated depression and the change on a waiting list;
+* :mod:`.rheumatology` -- rheumatoid arthritis at trial entry and under an anti-TNF antibody (DAS28, ACR, EULAR);
 * :mod:`.trials` -- randomised trials, most standing for a pooled (meta-analytic) estimate;
 * :mod:`.economics` -- library costs and utility mappings (no simulation).
 
@@ -21,7 +22,7 @@ registers every protocol.
 """
 
 # importing the modules registers their protocols (in this order: the order of PROTOCOLS)
-from . import timecourses, observational, population_norms, natural_history, trials, economics  # noqa: F401, I001
+from . import timecourses, observational, population_norms, natural_history, rheumatology, trials, economics  # noqa: F401, I001
 from .registry import KNOWN_GAPS, NOT_SIMULATABLE, PROTOCOLS
 
 __all__ = ["PROTOCOLS", "NOT_SIMULATABLE", "KNOWN_GAPS"]

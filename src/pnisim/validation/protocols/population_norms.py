@@ -81,3 +81,38 @@ def questionnaire_sd(t: Target, st: Studies):
                     _boot(lambda x: float(np.std(x, ddof=1)), first[:, None], st.seed + 43), unit="score points",
                     design=DESIGN + f"; with {100 * EPISODE_PREVALENCE:.1f} % in a depressive episode (Maske 2015); "
                                     "first administration")]
+
+
+def _log(x: np.ndarray) -> np.ndarray:
+    """Natural log of positive measured values; values at or below zero (none after measurement) become NaN."""
+    x = np.asarray(x, dtype=float)
+    return np.log(np.where(x > 0, x, np.nan))
+
+
+#: target id -> (observable, number of draws used): ICCs of ln(marker) over repeated morning draws.
+ICC_TARGETS = {"crp_icc": ("crp", 4), "il6_icc": ("il6", 4), "tnf_icc": ("tnf", 4),
+               "il6_icc_2y": ("il6", 3), "tnf_icc_2y": ("tnf", 3)}
+
+
+@protocol(*ICC_TARGETS)
+def biomarker_icc(t: Target, st: Studies):
+    name, draws = ICC_TARGETS[t.id]
+    x = _log(_study(st)[name].values[:, :draws])
+    x = x[np.isfinite(x).all(axis=1)]
+    return [compare(t, f"ICC(1) of ln {name} over {draws} draws", icc(x), _boot(icc, x, st.seed + 44), unit="1",
+                    design=DESIGN + f"; first {draws} draws; one-way random-effects ICC on the log scale")]
+
+
+#: target id -> (threshold in mg/L, side): the share of healthy adults on one side of a published percentile.
+CRP_SHARES = {"crp_healthy_below_median": (0.64, "below"), "crp_healthy_above_p97_5": (3.11, "above")}
+
+
+@protocol(*CRP_SHARES)
+def crp_percentile(t: Target, st: Studies):
+    cut, side = CRP_SHARES[t.id]
+    first = _study(st)["crp"].values[:, 0]
+    first = first[np.isfinite(first)]
+    share = (lambda v: float(np.mean(v[:, 0] < cut))) if side == "below" else (lambda v: float(np.mean(v[:, 0] > cut)))
+    return [compare(t, f"share of healthy adults with hs-CRP {side} {cut:g} mg/L", share(first[:, None]),
+                    _boot(share, first[:, None], st.seed + 45), unit="1",
+                    design=DESIGN + "; first draw (one measurement per person, as in a reference-interval study)")]

@@ -34,8 +34,26 @@ KNOWN_GAPS: dict[str, str] = {
                                 "a stressor or a trauma load; in the MDD participants it moves sleep a little and "
                                 "the sympathetic drive not at all, so the composite hardly falls (g about 0 against "
                                 "Sanada's -0.21)",
-    "vns_ra_das28": "an established flare of the bistable Baker switch does not remit when VNS trims the "
-                    "pro-inflammatory drive; Koopman's patients improved within 6 weeks",
+    "vns_ra_das28": "the vagal reflex trims only macrophage TNF release, a small part of the pro-inflammatory "
+                    "production of active RA; Koopman's open-label patients improved by 1.6 within 6 weeks",
+    "mdd_tnf": "the inflamed-depression TNF-alpha set point is capped at 20 pg/mL (about 2.3x healthy); with "
+               "TNF-alpha's wide between-person spread a quarter of depressed people would need 4-5x healthy TNF-alpha "
+               "to reach Osimo's pooled g",
+    "phq9_population_sd": "between-person spread of resting cytokines now adds to the depressive-symptom spread "
+                          "(through the kynurenine mood drive); the set-point SD (psyche.dep_set) was set before it",
+    "tnf_icc_2y": "the TNF-alpha set point's spread is set from Navarro 2012's six-weekly ICC (0.92), which is higher "
+                  "than this two-year study's 0.73; the sources disagree",
+    "crp_healthy_below_median": "healthy resting CRP here has median about 0.9 mg/L, above the blood donors' 0.64 "
+                                "(the level follows the IL-6 of the endotoxin studies the innate model was fitted to)",
+    "ra_placebo_acr20": "no placebo response or regression to the mean of joint counts is modelled for RA; only the "
+                        "DAS28 measurement error moves the placebo arm",
+    "ra_antitnf_acr20": "ACR responses are read through the CDAI criteria (50/70/85 % fall in activity above the "
+                        "DAS28 floor); DAS28 is concave in the joint counts and ESR, so the same relative fall of CDAI "
+                        "is a smaller one of DAS28 and this reading undercounts responders",
+    "ra_antitnf_acr50": "as for ACR20: the CDAI-criteria reading of DAS28 undercounts responders",
+    "ra_antitnf_acr70": "as for ACR20: the CDAI-criteria reading of DAS28 undercounts responders",
+    "ra_antitnf_eular_none": "fitted anti-TNF responses from trials (RAPID); BSRBR is clinical practice after several "
+                             "DMARD failures, where more patients do not respond",
     "tsst_il10": "IL-10 rises after a stressor only through the β-adrenergic IL-10 gain, which is taken equal to "
                  "the chronic pro-inflammatory gain, not fitted",
     "tsst_tnf": _fitted_by("autonomic.g_acute"),
@@ -51,7 +69,6 @@ KNOWN_GAPS: dict[str, str] = {
                      "IL-6 one (Milajerdi: TNF g about 0.6 of IL-6's)",
     "massage_depression": _fitted_by("treatments.massage_mood"),
     "mdd_crp": _fitted_by("phenotype:mdd_inflamed:innate.w6"),
-    "mdd_tnf": _fitted_by("phenotype:mdd_inflamed:innate.wTNF"),
     "cortisol_24h_healthy": "the simulated day curve departs from the digitised group means by more than 30 % RMS",
     "lps_bolus_timecourse": "IL-10 peaks lower and earlier than in Windoloski's data",
     "psychosocial_harmful": "the model's % change per unit g is about half the pooled one: at the fitted Shields g "

@@ -172,14 +172,14 @@ def vns_ra(t: Target, st: Studies) -> list[Record]:
                   [{"name": "sham"}, {"name": "vns", "exposures": [
                       {"type": "vns_implanted", "day": 0, "time": "08:00"}]}],
                   ["disease_score"], per_arm=17, seed=46,
-                  inclusion=[{"observable": "disease_score", "op": ">=", "value": 3.2}], screen_factor=2.0,
-                  burn_in_exposures=[{"type": "flare_trigger", "day": 2, "time": "00:00"}])
+                  inclusion=[{"observable": "disease_score", "op": ">=", "value": 3.2}], screen_factor=4.0,
+                  burn_in="56 d")
     res = st.trial("vns_ra", spec)
     tr, _ = _arms(res, "vns")
     y = res.data["disease_score"].values
     change = y[tr, -1] - y[tr, 0]
     m, ci = mean_ci(change)
     return [compare(t, "mean DAS28 change over 6 weeks in the VNS arm", m, ci, unit="1",
-                    design="17 adults with active RA (ra preset, a flare triggered during settling, DAS28 >= 3.2 at "
-                           "screening) given implanted VNS, "
+                    design="17 adults with active RA (ra preset with between-patient variability, DAS28 >= 3.2 at "
+                           "screening after 8 weeks on background treatment) given implanted VNS, "
                            "open label like Koopman 2016; DAS28 with measurement error at day 0 and day 42")]
