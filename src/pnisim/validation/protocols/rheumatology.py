@@ -69,27 +69,25 @@ def _share(t: Target, st: Studies, flags: np.ndarray, metric: str, seed: int) ->
     return [compare(t, metric, est, ci, unit="1", design=DESIGN)]
 
 
+def _mean_or_sd(t: Target, st: Studies, x: np.ndarray, what: str, seed: int) -> list[Record]:
+    """The mean of ``x`` with its CI, or (targets ending ``_sd``) its SD with a resampling CI."""
+    if t.id.endswith("_sd"):
+        ci = bootstrap_ci(lambda i: float(x[i].std(ddof=1)), x.size, seed=st.seed + seed)
+        return [compare(t, f"SD of {what}", float(x.std(ddof=1)), ci, unit="DAS28", design=DESIGN)]
+    m, ci = mean_ci(x)
+    return [compare(t, f"mean {what}", m, ci, unit="DAS28", design=DESIGN)]
+
+
 @protocol("ra_baseline_das28", "ra_baseline_das28_sd")
 def baseline(t: Target, st: Studies) -> list[Record]:
     y = np.concatenate([v[:, 0] for v in _trial(st).values()])
-    if t.id.endswith("_sd"):
-        sd = float(y.std(ddof=1))
-        ci = bootstrap_ci(lambda i: float(y[i].std(ddof=1)), y.size, seed=st.seed + 61)
-        return [compare(t, "SD of DAS28 at entry", sd, ci, unit="DAS28", design=DESIGN)]
-    m, ci = mean_ci(y)
-    return [compare(t, "mean DAS28 at entry", m, ci, unit="DAS28", design=DESIGN)]
+    return _mean_or_sd(t, st, y, "DAS28 at entry", 61)
 
 
 @protocol("ra_antitnf_das28_change", "ra_antitnf_das28_change_sd")
 def antitnf_change(t: Target, st: Studies) -> list[Record]:
     y = _trial(st)["adalimumab"]
-    change = y[:, 1] - y[:, 0]
-    if t.id.endswith("_sd"):
-        sd = float(change.std(ddof=1))
-        ci = bootstrap_ci(lambda i: float(change[i].std(ddof=1)), change.size, seed=st.seed + 62)
-        return [compare(t, "SD of the DAS28 change at week 24 on adalimumab", sd, ci, unit="DAS28", design=DESIGN)]
-    m, ci = mean_ci(change)
-    return [compare(t, "mean DAS28 change at week 24 on adalimumab", m, ci, unit="DAS28", design=DESIGN)]
+    return _mean_or_sd(t, st, y[:, 1] - y[:, 0], "the DAS28 change at week 24 on adalimumab", 62)
 
 
 @protocol("ra_antitnf_acr20", "ra_antitnf_acr50", "ra_antitnf_acr70", "ra_placebo_acr20")
