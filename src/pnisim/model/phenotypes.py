@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from .modules import autoimmune
+from .modules import autoimmune, psyche
 
 __all__ = ["PHENOTYPES", "UNCALIBRATED_PHENOTYPES", "WHOLE_ONLY_PHENOTYPES", "frozen_presets"]
 
@@ -26,12 +26,13 @@ _WRITTEN: dict[str, dict[str, float]] = {
     # The presets below need model "whole" (they set psyche parameters); sizes are grade C placeholders until
     # calibration to the case-control targets (Osimo 2020: CRP g = 0.71, IL-6 g = 0.61 in depression).
     # Major depression: an episode that starts the run at PHQ-9 ~12 (moderate; with rumination feedback) and
-    # resolves with the person's own time constant (psyche.tau_episode), and lower resilience.
-    "mdd": {"psyche.dep_episode": 1.35, "psyche.resilience": -0.3},
+    # resolves with the person's own time constant (psyche.tau_episode), and lower resilience. Once recovered, a
+    # new episode comes at the recurrence rate (psyche.RECURRENCE_SOURCE).
+    "mdd": {"psyche.dep_episode": 1.35, "psyche.resilience": -0.3, "psyche.episode_rate": psyche.RECURRENCE_RATE},
     # Major depression with inflammation: resting IL-6 x2.5 and TNF x1.5 (CRP ~2.5 mg/L, above the 'high' 3 mg/L
     # threshold for some individuals once between-person variability is added).
     "mdd_inflamed": {"psyche.dep_episode": 1.35, "psyche.resilience": -0.3, "innate.w6": 0.6097 * 2.5,
-                     "innate.wTNF": 8.79 * 1.5},
+                     "innate.wTNF": 8.79 * 1.5, "psyche.episode_rate": psyche.RECURRENCE_RATE},
     # Early adversity (ACE >= 4): persistent lower GR expression (NR3C1 methylation: McGowan PO et al. 2009 Nat
     # Neurosci 12:342), lower resilience, and higher resting inflammation (Baumeister D et al. 2016 Mol Psychiatry
     # 21:642: childhood trauma and CRP/IL-6/TNF).

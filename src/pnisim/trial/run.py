@@ -6,7 +6,9 @@
 2. **Baseline.** Every candidate is settled for ``burn_in`` without exposures; the baseline visit is measured
    with the assay / questionnaire error of :mod:`pnisim.analysis.measurement` when ``measurement_error``, and
    each biomarker's within-person day-to-day variation when ``biological_variation`` (both on by default).
-3. **Inclusion** on the measured baseline; too few passing candidates is an error that says how many passed.
+3. **Inclusion** on the measured baseline; too few passing candidates is an error that says how many passed. The
+   baseline visit keeps the reading that decided inclusion (eligibility is confirmed at the baseline visit), so a
+   cut-off on a noisy measure brings regression to the mean into every arm, as it does in real trials.
 4. **Randomisation**: the first ``per_arm x arms`` passing candidates in a seeded random order, allocated in
    equal shares (permuted blocks of one full set of arms).
 5. **Follow-up**: each arm's exposures (timed from randomisation) act on its participants from their settled
@@ -52,6 +54,16 @@ class TrialResult:
     screening: dict = field(default_factory=dict)
     power: list[dict] = field(default_factory=list)  # per endpoint x active arm: power curve over N per arm
     cea: list[dict] = field(default_factory=list)  # per active arm, when PHQ-9 or DAS28 is an endpoint
+
+
+def _keep_screening_reading(data: xr.Dataset, measured: xr.Dataset, candidates: np.ndarray, names: list[str]) -> None:
+    """The baseline visit (visit_time 0) of each inclusion observable is the reading inclusion was decided on."""
+    for name in dict.fromkeys(names):
+        for var in (name, f"{name}_below_lod"):
+            if var in data and var in measured:
+                values = data[var].values.copy()
+                values[:, 0] = measured[var].values[candidates, 0]
+                data[var] = (data[var].dims, values, data[var].attrs)
 
 
 def _population(spec: TrialSpec, model, rng: np.random.Generator, presets) -> tuple[np.ndarray, np.ndarray]:
@@ -178,6 +190,8 @@ def run_trial(spec: TrialSpec, *, progress: Progress | None = None, solver: Solv
                         biological=spec.biological_variation)
         data = noisy.rename({"individual": "participant", "time": "visit_time"})
     data = data.assign(true)
+    if spec.measurement_error and visits[0] == 0.0:
+        _keep_screening_reading(data, measured, order[order_of_parts], [c.observable for c in spec.inclusion])
     if spec.dropout is not None:  # visits after a participant left are missing
         gone = data["dropout_time"].values[:, None] < data["visit_time"].values[None, :]
         for v in keep:

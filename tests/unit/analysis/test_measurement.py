@@ -63,6 +63,17 @@ def test_biological_variation_adds_to_assay_error_for_crp():
     assert y.std() / y.mean() == pytest.approx(expected, rel=0.03)
 
 
+def test_das28_fluctuation_over_months_matches_the_published_critical_difference():
+    """With biological variation, two DAS28 visits of a stable patient differ by less than 1.8 in 95 % (one-sided) of
+    patients (DAS28-dcrit: Behrens F et al. Arthritis Care Res 2013;65:1626); without it, by the one-week SDD of
+    1.32 (two-sided 95 %; Uhlig T et al. Ann Rheum Dis 2009;68:972)."""
+    ds = _ds({"disease_score": 5.0}, n_ind=20000, n_t=2)
+    both = measure(ds, 4, ["disease_score"], biological=True)["disease_score"].values
+    error = measure(ds, 4, ["disease_score"])["disease_score"].values
+    assert np.quantile(both[:, 0] - both[:, 1], 0.95) == pytest.approx(1.8, abs=0.05)
+    assert np.quantile(np.abs(error[:, 0] - error[:, 1]), 0.95) == pytest.approx(1.32, abs=0.05)
+
+
 def test_lod_substitute_and_censor():
     lod = MEASUREMENTS["il6"].lod
     ds = _ds({"il6": [[lod / 20] * 5, [lod * 50] * 5]}, n_ind=2)

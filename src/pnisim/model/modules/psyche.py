@@ -28,9 +28,21 @@ honest design, graded C/D, whose sizes are parameters to be calibrated against m
   50 % recovered by 3 months, 76 % by 12, about a fifth not at 2 years; Spijker J et al. Br J Psychiatry
   2002;181:208, doi:10.1192/bjp.181.3.208), as expected when short episodes rarely reach care. Remission is then a
   property of each person, not a forced event: ongoing stress, rumination, inflammation and lost sleep still hold
-  symptoms up after the episode's own shift has gone, and a person's trait set point stays. Recurrence without a
-  precipitant (about 2-3 % a year in the general population after recovery; Hardeveld F et al. Psychol Med
-  2013;43:39) is not modelled; stressors in the scenario precipitate new rises.
+  symptoms up after the episode's own shift has gone, and a person's trait set point stays.
+* New episodes (first onset, or recurrence after recovery) are a graded hazard, not a switch (``H_episode``): a
+  person's hazard is a cohort's incidence ``episode_rate`` (first onset in the general population: 1.58 per 100
+  person-years, NEMESIS-2, de Graaf R et al. Soc Psychiatry Psychiatr Epidemiol 2013;48:1465,
+  doi:10.1007/s00127-013-0657-z; recurrence after recovery: 13.2 % within 5 years, i.e. 2.83 per 100 person-years,
+  NEMESIS, Hardeveld F et al. Psychol Med 2013;43:39-48, doi:10.1017/S0033291712002395) times the odds by which
+  the precipitants raise depressive symptoms, ``exp(k_episode * precipitants)`` with ``k_episode`` = 1 (grade D;
+  nothing is fitted: the hazard ratio of depression in family caregivers is a held-out test). The precipitants
+  are the logit drives of the symptom target from perceived stress, trauma load, inflammation, lost sleep and
+  the other mood drives (sickness behaviour, antidepressants); traits and the rumination feedback are left out,
+  so a population at rest has the cohort's incidence. The hazard counts outside an episode only: a person who
+  starts in one (``dep_episode`` > 0) is at risk as the episode resolves. ``depression_risk`` = 1 - exp(-H_episode)
+  is the probability of a new episode since the start of the run; cohort studies draw episode times from it (the
+  inverse-cumulative-hazard method, as for autoimmune onset). Age and sex are not parameters: the rates are
+  all-adult averages.
 
 Default sizes are set so that eight weeks of a moderate chronic stressor (load 0.5, as a caregiver) move a
 population-average person from PHQ-9 3 to ≈ 7 and PSS-10 13 to ≈ 20 (caregivers score higher than
@@ -72,6 +84,7 @@ def _logit(p: float) -> float:
 PHQ9_REST, GAD7_REST, PSS10_REST = 3.0, 3.0, 13.0
 DEP_REST, ANX_REST = PHQ9_REST / 27, GAD7_REST / 21
 RUM_REST = 0.2
+HOURS_PER_YEAR = 365.25 * 24
 
 psyche = Module(
     name="psyche",
@@ -89,6 +102,8 @@ psyche = Module(
         State("TRA", "1", 0.0, "trauma memory load (fraction of the PCL-5 maximum)", scale=1.0),
         State("EPI", "1", 1.0, "weight of the current depressive episode's set-point shift (1 at the start of the "
                                "run, resolving with the person's tau_episode)"),
+        State("H_episode", "1", 0.0, "cumulative hazard of a new depressive episode (onset or recurrence) since "
+                                     "the start of the run"),
         State("TRC", "1", 1.0, "fraction of the chronic trauma-symptom load (tra_chronic) not yet processed by "
                                "trauma-focused therapy"),
     ),
@@ -117,9 +132,9 @@ psyche = Module(
          "(cognitive restructuring: Beck AT. Cognitive therapy and the emotional disorders, 1976; CBT lowers "
          "PSS-10 in stressed adults)", {"bounds": (0.0, 0.9)}),
         ("dep_set", 0.0, "1", "shift of the depressive-symptom set point (logit; 0 = the typical person, "
-         "about 1.35 = PHQ-9 12 with rumination feedback); varies between people with SD 0.88 on the logit "
-         "scale, which with rumination feedback and the PHQ-9's test-retest error gives the general population's "
-         "SD of 3.5 points", {"bounds": (-4.0, 4.0), "sd": 0.8, "grade": "B",
+         "about 1.35 = PHQ-9 12 with rumination feedback); varies between people with SD 0.72 on the logit "
+         "scale, which with rumination feedback, the between-person spread of the cytokine drive of mood and the "
+         "PHQ-9's test-retest error gives the general population's SD of 3.5 points", {"bounds": (-4.0, 4.0), "sd": 0.72, "grade": "B",
           "source": "sd matched to Kocalevent RD et al. Gen Hosp Psychiatry 2013;35:551 (PHQ-9 SD 3.52, n = 5,018)"}),
         ("dep_episode", 0.0, "1", "shift of the depressive-symptom set point during a depressive episode (logit; "
          "0 = no episode; about 1.35 = PHQ-9 12 at the episode's start); it resolves as the episode weight EPI "
@@ -133,6 +148,12 @@ psyche = Module(
           "source": "fitted to Whiteford HA et al. Psychol Med 2013;43:1569 (doi:10.1017/S0033291712001717)"}),
         ("episode_z", 0.0, "1", "the person's standard-normal position in the distribution of episode time "
          "constants (0 = the median)", {"bounds": (-4.0, 4.0), "sd": 1.0, "grade": "C"}),
+        ("pss_set", 0.0, "1", "shift of the person's PSS-10 reading at a given perceived stress (logit; 0 = the "
+         "typical person): the between-person spread of perceived stress at rest that no stressor load carries "
+         "(appraisal style), so it moves the questionnaire and not the stress drive of the body; SD 0.69 on the "
+         "logit scale gives, with the PSS's test-retest error, the population's SD of 6.35 points",
+         {"bounds": (-4.0, 4.0), "sd": 0.69, "grade": "C",
+          "source": "sd matched to Cohen S, Williamson G 1988 (PSS-10 SD 6.35, n = 2,387 US adults)"}),
         ("anx_set", 0.0, "1", "shift of the anxiety set point (logit; 0 = the typical person); varies between "
          "people with SD 1.1 on the logit scale, which with the GAD-7's test-retest error gives the general "
          "population's SD of 3.4 points", {"bounds": (-4.0, 4.0), "sd": 1.1, "grade": "B",
@@ -151,6 +172,13 @@ psyche = Module(
         ("k_chronic_therapy", 0.0008, "1/h", "processing of chronic PTSD symptoms under trauma-focused therapy "
          "(a 12-session course takes PCL-5 40 to about 20; Cusack 2016: large pre-post effects)",
          {"bounds": (0.0, 0.01), "grade": "C"}),
+        ("episode_rate", 1.58, "1/(100 person-years)", "incidence of a new depressive episode in people not in "
+         "one, with no precipitant (first onset in the general population; recurrence after recovery in the "
+         "depression presets)", {"bounds": (0.0, 100.0), "grade": "B", "source": "NEMESIS-2: de Graaf R et al. "
+         "Soc Psychiatry Psychiatr Epidemiol 2013;48:1465 (doi:10.1007/s00127-013-0657-z), DSM-IV major depression, "
+         "CIDI 3.0"}),
+        ("k_episode", 1.0, "1", "exponent of the episode hazard on the odds by which precipitants raise "
+         "depressive symptoms (1: hazard in proportion to those odds)", {"bounds": (0.0, 4.0)}),
         ("il6_rest", 0.6097, "pg/mL", "resting IL-6 (Windoloski 2024 w6)", {"grade": "B",
          "source": "Windoloski 2024 mean bolus fit"}),
     ]),
@@ -168,13 +196,18 @@ psyche = Module(
              "antidepressant action (-)"),
     ),
     observables=(
-        Observable("pss10", "score 0-40", lambda s: 40 * _pss_fraction(s.PS), "Perceived Stress Scale (PSS-10)"),
+        Observable("pss10", "score 0-40", lambda s: 40 * _pss_fraction(s.PS, s.pss_set),
+                   "Perceived Stress Scale (PSS-10)"),
         Observable("phq9", "score 0-27", lambda s: 27 * s.DEP, "depressive symptoms (PHQ-9)"),
         Observable("gad7", "score 0-21", lambda s: 21 * s.ANX, "anxiety symptoms (GAD-7)"),
         Observable("pcl5", "score 0-80",
                    lambda s: 80 * (s.TRA + s.tra_chronic * s.TRC) / (1 + s.TRA * s.tra_chronic * s.TRC),
                    "PTSD symptoms (PCL-5)"),
         Observable("rumination", "1", lambda s: s.RUM, "rumination (0-1)"),
+        Observable("episode_hazard", "1/person-year", lambda s: _episode_hazard(s),
+                   "hazard of a new depressive episode (onset or recurrence)"),
+        Observable("depression_risk", "1", lambda s: 1 - sp.exp(-s.H_episode),
+                   "probability of a new depressive episode since the start of the run"),
     ),
     equations=lambda s: _rates(s),
 )
@@ -182,17 +215,45 @@ psyche = Module(
 _PS0 = (PSS10_REST / 40) / (1 - PSS10_REST / 40)  # PS offset that puts PSS-10 at its population mean at rest
 
 
-def _pss_fraction(ps):
-    return (ps + _PS0) / (1 + ps + _PS0)
+def _pss_fraction(ps, shift=0.0):
+    """PSS-10 / 40: odds (ps + _PS0), times the person's own reading shift exp(pss_set)."""
+    odds = (ps + _PS0) * sp.exp(shift)
+    return odds / (1 + odds)
 
 
 def _sigmoid(x):
     return 1 / (1 + sp.exp(-x))
 
 
+#: Recurrence of major depression after recovery in the general population (NEMESIS): 13.2 % within 5 years.
+RECURRENCE_RATE = -100 * math.log(1 - 0.132) / 5  # per 100 person-years, a constant hazard
+RECURRENCE_SOURCE = ("13.2 % recurrence within 5 years of recovery in the general population (NEMESIS; Hardeveld F "
+                     "et al. Psychol Med 2013;43:39-48, doi:10.1017/S0033291712002395) as a constant hazard; specialised "
+                     "care samples recur faster (60 % in 5 years: Hardeveld F et al. Acta Psychiatr Scand "
+                     "2010;122:184-191)")
+
+
+def _trauma(s):
+    return s.TRA + s.tra_chronic * s.TRC
+
+
+def _precipitants(s):
+    """Logit drives of the depressive-symptom target from outside the person's traits and rumination feedback."""
+    inflammation = sp.log(s.IL6 / s.il6_rest) / sp.log(2)
+    return (s.w_ps * s.PS + s.w_tra * _trauma(s) + s.w_inf * inflammation + s.w_sleep * s.sleep_deficit
+            + s.mood_drive)
+
+
+def _episode_hazard(s):
+    """Hazard of a new episode per person-year, outside an ongoing episode (the ratio is 0 without an episode shift
+    and ~1 with one, a smooth switch on dep_episode)."""
+    outside = 1 - s.EPI * s.dep_episode / (s.dep_episode + 0.001)
+    return s.episode_rate / 100 * sp.exp(s.k_episode * _precipitants(s)) * outside
+
+
 def _rates(s):
     support = s.social_support + s.support_offset
-    trauma = s.TRA + s.tra_chronic * s.TRC
+    trauma = _trauma(s)
     appraisal = ((s.stress + s.stress_load) * (1 - s.b_support * support) + s.tra_arousal * trauma) \
         * (1 + s.g_rum * (s.RUM - RUM_REST)) * (1 - s.cbt_appraisal * s.cognitive_therapy) / (1 + s.resilience)
     rum_target = _sigmoid(
@@ -213,6 +274,8 @@ def _rates(s):
                "natural recovery plus trauma-focused therapy; traumatic events add to TRA")
     yield Rate("EPI", -s.EPI / (s.tau_episode * sp.exp(s.episode_spread * s.episode_z)), "pnisim P7",
                "a depressive episode resolves with the person's own time constant (log-normal between people)")
+    yield Rate("H_episode", _episode_hazard(s) / HOURS_PER_YEAR, "pnisim: episode hazard",
+               "cohort incidence x odds raised by precipitants (Bender 2005 for event times)")
     yield Rate("TRC", -s.k_chronic_therapy * s.trauma_therapy * s.TRC, "pnisim P6",
                "chronic PTSD symptoms persist without treatment and are processed by trauma-focused therapy")
 

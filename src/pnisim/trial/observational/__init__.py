@@ -31,10 +31,12 @@ with subsequent autoimmune disease. JAMA 2018;319:2388–2400, doi:10.1001/jama.
 after a stress-related disorder: HR 1.36, 95 % CI 1.33–1.40; 9.1 vs 6.0 per 1000 person-years). Nothing here is
 tuned to reproduce it: the functions report what the model produces.
 
-Event definitions are data, never evaluated: ``"autoimmune_onset"``, ``"disease_flare"`` or
-``"<observable><op><number>"`` with op one of >=, <=, >, < (e.g. ``"crp>3"``, or ``"flare>0.5"`` for high
+Event definitions are data, never evaluated: ``"autoimmune_onset"``, ``"disease_flare"``, ``"depressive_episode"``
+or ``"<observable><op><number>"`` with op one of >=, <=, >, < (e.g. ``"crp>3"``, or ``"flare>0.5"`` for high
 activity of an established disease). ``"disease_flare"`` is the first flare (relapse) of an established disease,
-drawn from the flare hazard (the disease's published flare rate times the relative drive) exactly as onsets are.
+drawn from the flare hazard (the disease's published flare rate times the relative drive) exactly as onsets are;
+``"depressive_episode"`` is the first new depressive episode (onset, or recurrence after recovery), drawn from the
+episode hazard of :mod:`pnisim.model.modules.psyche` (cohort incidence times the odds raised by precipitants).
 
 ``"autoimmune_onset"`` is the onset of a new autoimmune disease as a graded hazard
 (:mod:`pnisim.model.modules.autoimmune`): each person's hazard is the registry incidence (``autoimmune.onset_rate``,

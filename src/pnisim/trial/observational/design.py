@@ -29,8 +29,11 @@ MAX_YEARS = 50.0
 MAX_N = 100_000
 AUTOIMMUNE_ONSET = "autoimmune_onset"
 DISEASE_FLARE = "disease_flare"
-#: Events drawn from a cumulative hazard (a state of the autoimmune module) -> (state, observable that needs it).
-HAZARD_EVENTS = {AUTOIMMUNE_ONSET: ("H_onset", "autoimmune_risk"), DISEASE_FLARE: ("H_flare", "flare_risk")}
+DEPRESSIVE_EPISODE = "depressive_episode"
+#: Events drawn from a cumulative hazard (a state of the autoimmune or psyche module) -> (state, observable that
+#: needs it).
+HAZARD_EVENTS = {AUTOIMMUNE_ONSET: ("H_onset", "autoimmune_risk"), DISEASE_FLARE: ("H_flare", "flare_risk"),
+                 DEPRESSIVE_EPISODE: ("H_episode", "depression_risk")}
 SOLVER = Solver(rtol=1e-6, atol=1e-8)
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _EVENT = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
@@ -150,18 +153,19 @@ class EventDefinition:
 
 
 def parse_event(text, observables: list[str]) -> EventDefinition:
-    """``"autoimmune_onset"``, ``"disease_flare"`` or ``"<observable><op><number>"`` (op: >=, <=, >, <) -> an
+    """``"autoimmune_onset"``, ``"disease_flare"``, ``"depressive_episode"`` or ``"<observable><op><number>"`` (op: >=, <=, >, <) -> an
     EventDefinition. No eval: a regular expression splits the text and the observable must be one of
     ``observables``."""
-    allowed = (f"'{AUTOIMMUNE_ONSET}', '{DISEASE_FLARE}' or '<observable><op><number>' with op one of >=, <=, >, < "
+    allowed = (f"'{AUTOIMMUNE_ONSET}', '{DISEASE_FLARE}', '{DEPRESSIVE_EPISODE}' or '<observable><op><number>' with op "
+               "one of >=, <=, >, < "
                "(e.g. 'crp>3')")
     if not isinstance(text, str):
         raise SpecError(f"The 'event' of the cohort must be {allowed}. Got {text!r} instead.")
     if text.strip() in HAZARD_EVENTS:
         state, needs = HAZARD_EVENTS[text.strip()]
         if needs not in observables:
-            raise SpecError(f"The 'event' {text.strip()!r} needs the hazard of model 'whole' (observable {needs!r}). "
-                            f"Got a model without it instead.")
+            raise SpecError(f"The 'event' {text.strip()!r} needs a model with its hazard (observable {needs!r}), "
+                            f"e.g. model 'whole'. Got a model without it instead.")
         return EventDefinition(text.strip(), state, ">=", 0.0, hazard=True)
     m = _EVENT.match(text)
     if m is None:

@@ -1,4 +1,5 @@
-"""Variance components of the general population: the between-person spread of the PHQ-9 and the GAD-7.
+"""Variance components of the general population: the between-person spread of the PHQ-9, the GAD-7 and the PSS-10,
+and the repeatability of inflammatory markers.
 
 One study serves them all: 2,000 adults without a current depressive episode, with between-person variability,
 settled at rest for 120 days (the slow symptom states reach each person's own level), blood drawn and
@@ -32,7 +33,7 @@ DESIGN = (f"{N} healthy adults with between-person variability, settled 120 days
 
 def _study(st: Studies):
     ds = st.population("healthy_norms", n=N, start="08:00", duration=f"{7 * WEEKS_APART * (DRAWS - 1)} d",
-                       sampling=f"{7 * WEEKS_APART} d", outputs=["crp", "il6", "tnf", "phq9", "gad7"], seed=40,
+                       sampling=f"{7 * WEEKS_APART} d", outputs=["crp", "il6", "tnf", "phq9", "gad7", "pss10"], seed=40,
                        burn_in="120 d")
     ok = np.asarray(ds["status"].values) == 0
     ds = ds.isel(individual=np.flatnonzero(ok))
@@ -66,13 +67,14 @@ def _in_episode(st: Studies):
     """People eight weeks into a depressive episode, as many as the survey's point prevalence implies."""
     n = round(N * EPISODE_PREVALENCE / (1 - EPISODE_PREVALENCE))
     parts = [st.population(f"episode_norms_{ph}", n=max(1, round(n * w)), phenotype=ph, start="08:00",
-                           duration="1 d", sampling="1 d", outputs=["phq9", "gad7"], seed=41, burn_in="56 d")
+                           duration="1 d", sampling="1 d", outputs=["phq9", "gad7", "pss10"], seed=41,
+                           burn_in="56 d")
              for ph, w in DEPRESSION.items()]
     return [measure(ds.isel(individual=np.flatnonzero(np.asarray(ds["status"].values) == 0)),
                     np.random.default_rng(st.seed + 41)) for ds in parts]
 
 
-@protocol("phq9_population_sd", "gad7_population_sd")
+@protocol("phq9_population_sd", "gad7_population_sd", "pss10_population_sd")
 def questionnaire_sd(t: Target, st: Studies):
     name = t.id.split("_")[0]
     first = np.concatenate([ds[name].values[:, 0] for ds in (_study(st), *_in_episode(st))])

@@ -39,19 +39,17 @@ KNOWN_GAPS: dict[str, str] = {
     "mdd_tnf": "the inflamed-depression TNF-alpha set point is capped at 20 pg/mL (about 2.3x healthy); with "
                "TNF-alpha's wide between-person spread a quarter of depressed people would need 4-5x healthy TNF-alpha "
                "to reach Osimo's pooled g",
-    "phq9_population_sd": "between-person spread of resting cytokines now adds to the depressive-symptom spread "
-                          "(through the kynurenine mood drive); the set-point SD (psyche.dep_set) was set before it",
     "tnf_icc_2y": "the TNF-alpha set point's spread is set from Navarro 2012's six-weekly ICC (0.92), which is higher "
                   "than this two-year study's 0.73; the sources disagree",
     "crp_healthy_below_median": "healthy resting CRP here has median about 0.9 mg/L, above the blood donors' 0.64 "
                                 "(the level follows the IL-6 of the endotoxin studies the innate model was fitted to)",
-    "ra_placebo_acr20": "no placebo response or regression to the mean of joint counts is modelled for RA; only the "
-                        "DAS28 measurement error moves the placebo arm",
-    "ra_antitnf_acr20": "ACR responses are read through the CDAI criteria (50/70/85 % fall in activity above the "
-                        "DAS28 floor); DAS28 is concave in the joint counts and ESR, so the same relative fall of CDAI "
-                        "is a smaller one of DAS28 and this reading undercounts responders",
-    "ra_antitnf_acr50": "as for ACR20: the CDAI-criteria reading of DAS28 undercounts responders",
-    "ra_antitnf_acr70": "as for ACR20: the CDAI-criteria reading of DAS28 undercounts responders",
+    "ra_placebo_acr20": "the placebo arm improves only by regression to the mean of DAS28 readings (measurement "
+                        "error and fluctuation over months); expectancy and changes of background treatment in RA "
+                        "are not modelled",
+    "ra_antitnf_acr20": "ACR responses are read from DAS28 through two population-level equivalences (DAS28-ESR -> "
+                        "SDAI; a 50/70/85 % fall of the SDAI ~ ACR20/50/70), not from joint counts",
+    "ra_antitnf_acr50": "as for ACR20: read from DAS28 through the SDAI criteria",
+    "ra_antitnf_acr70": "as for ACR20: read from DAS28 through the SDAI criteria",
     "ra_antitnf_eular_none": "fitted anti-TNF responses from trials (RAPID); BSRBR is clinical practice after several "
                              "DMARD failures, where more patients do not respond",
     "tsst_il10": "IL-10 rises after a stressor only through the β-adrenergic IL-10 gain, which is taken equal to "
