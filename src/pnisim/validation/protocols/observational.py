@@ -48,21 +48,31 @@ COHORTS = {
 COHORT_N, COHORT_YEARS = 300, 1.0
 
 
+def _rows(res) -> dict:
+    """The cohort's report rows keyed by (statistic, group)."""
+    return {(r["statistic"], r["group"]): r for r in res.as_records()}
+
+
+def _hazard_ratio_record(t: Target, res, metric: str, design: str, extra: dict | None = None) -> list[Record]:
+    """The groups' model hazard ratio (exposed vs unexposed) compared with the target."""
+    hr = _rows(res)[("model hazard ratio", "exposed vs unexposed")]
+    return [compare(t, metric, hr["estimate"], (hr["ci_low"], hr["ci_high"]), unit="1", design=design,
+                    extra=extra)]
+
+
 @protocol(*COHORTS)
 def autoimmune_cohort(t: Target, st: Studies) -> list[Record]:
     exposed, what, seed = COHORTS[t.id]
     res = st.cohort(f"autoimmune_cohort_{seed}", exposed=exposed, unexposed={"healthy": 1.0},
                     n_exposed=COHORT_N, n_unexposed=COHORT_N, years=COHORT_YEARS, seed=seed)
-    rows = {(r["statistic"], r["group"]): r for r in res.as_records()}
-    hr = rows[("model hazard ratio", "exposed vs unexposed")]
+    rows = _rows(res)
     inc = {g: rows[("model incidence per 1000 person-years", g)]["estimate"] for g in ("exposed", "unexposed")}
     design = (f"{COHORT_N} adults entering with {what} vs {COHORT_N} unexposed, between-person variability, "
               f"followed {COHORT_YEARS:g} years; onset hazard = registry incidence x relative pro-inflammatory drive "
               "(no forced susceptibility); ratio of the groups' expected incidence from the model's hazard, CI by "
               "resampling people")
-    return [compare(t, "hazard ratio of autoimmune onset, exposed vs unexposed", hr["estimate"],
-                    (hr["ci_low"], hr["ci_high"]), unit="1", design=design,
-                    extra={f"incidence_per_1000py_{g}": v for g, v in inc.items()})]
+    return _hazard_ratio_record(t, res, "hazard ratio of autoimmune onset, exposed vs unexposed", design,
+                                extra={f"incidence_per_1000py_{g}": v for g, v in inc.items()})
 
 
 @protocol("stress_ibd_flare")
@@ -71,15 +81,12 @@ def stress_flare(t: Target, st: Studies) -> list[Record]:
     res = st.cohort("stress_ibd_flare", exposed={"chronic_stress": 1.0}, unexposed={"healthy": 1.0},
                     n_exposed=COHORT_N, n_unexposed=COHORT_N, years=0.25, event="disease_flare", susceptibility=ibd,
                     seed=63)
-    rows = {(r["statistic"], r["group"]): r for r in res.as_records()}
-    hr = rows[("model hazard ratio", "exposed vs unexposed")]
     design = (f"{COHORT_N} adults with ulcerative colitis (ibd preset) under an ongoing stressor load of 0.5 (the "
               f"chronic_stress preset, a family caregiver's load) from entry vs {COHORT_N} without, between-person "
               "variability, followed 3 months; flare hazard = published flare rate x relative pro-inflammatory "
               "drive; ratio of the groups' expected flare rates from the model's hazard (against an odds ratio of "
               "a flare within 3 months, close to the rate ratio for events this rare)")
-    return [compare(t, "hazard ratio of a flare, stressed vs not", hr["estimate"], (hr["ci_low"], hr["ci_high"]),
-                    unit="1", design=design)]
+    return _hazard_ratio_record(t, res, "hazard ratio of a flare, stressed vs not", design)
 
 
 @protocol("caregiver_depression_onset")
@@ -87,11 +94,8 @@ def caregiver_depression(t: Target, st: Studies) -> list[Record]:
     res = st.cohort("caregiver_depression", exposed={"chronic_stress": 1.0}, unexposed={"healthy": 1.0},
                     n_exposed=COHORT_N, n_unexposed=COHORT_N, years=COHORT_YEARS, event="depressive_episode",
                     seed=64)
-    rows = {(r["statistic"], r["group"]): r for r in res.as_records()}
-    hr = rows[("model hazard ratio", "exposed vs unexposed")]
     design = (f"{COHORT_N} adults carrying an ongoing stressor load of 0.5 from entry (the chronic_stress preset, a "
               f"family caregiver's load) vs {COHORT_N} without, between-person variability, followed a year; "
               "episode hazard = first-onset incidence x odds raised by precipitants; ratio of the groups' expected "
               "rates of a new depressive episode from the model's hazard")
-    return [compare(t, "hazard ratio of a new depressive episode, caregivers vs not", hr["estimate"],
-                    (hr["ci_low"], hr["ci_high"]), unit="1", design=design)]
+    return _hazard_ratio_record(t, res, "hazard ratio of a new depressive episode, caregivers vs not", design)
